@@ -1,0 +1,110 @@
+"""alta: membership onboarding and service provisioning. create_app() is the only factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config as config_module
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    settings = config_module.load(config_overrides)
+    config_module.check(settings)
+
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, settings)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, s: dict) -> None:
+    app.config.update(s)
+    production = s["ENV"] == "production"
+    if not s["LDAP_SERVICE_PASSWORD"] and not production:
+        # The local development directory writes its service password here (see app/devservices).
+        secret_file = Path(app.instance_path) / "ldap" / "service-password"
+        if secret_file.exists():
+            app.config["LDAP_SERVICE_PASSWORD"] = secret_file.read_text().strip()
+    app.config.update(
+        SECRET_KEY=s["SECRET_KEY"],
+        SQLALCHEMY_DATABASE_URI=s["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(s["DATABASE_URL"]),
+        TESTING=s["ENV"] == "test",
+        SESSION_COOKIE_SECURE=production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # applicants may take a long time reading the documents
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        RATELIMIT_STORAGE_URI=s["REDIS_URL"],
+        RATELIMIT_STRATEGY="fixed-window",
+        RATELIMIT_HEADERS_ENABLED=True,
+        # Keep serving if Redis is down: rate limits then do not apply, the failure is logged and
+        # /healthz reports redis as down.
+        RATELIMIT_SWALLOW_ERRORS=True,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if s["DATABASE_URL"].startswith("sqlite:///"):
+        Path(s["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers work while a writer commits; busy_timeout waits for the lock instead of failing."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app import api, auth, health, jobs, onboarding, review, web
+
+    for blueprint in (web.bp, health.bp, auth.bp, onboarding.bp, review.bp, jobs.bp, api.bp):
+        app.register_blueprint(blueprint)
+    web.init_errors(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)

@@ -1,0 +1,97 @@
+"""Settings: safe development defaults, each overridable by an ALTA_<NAME> environment variable."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("ALTA_INSTANCE_PATH", ROOT / "instance"))
+
+DEFAULT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
+
+DEFAULTS: dict[str, object] = {
+    # development | test | production
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    "DATABASE_URL": f"sqlite:///{INSTANCE / 'alta.db'}",
+    "REDIS_URL": "redis://127.0.0.1:6391/0",
+    "LDAP_URL": "ldap://127.0.0.1:3891",
+    "LDAP_BASE_DN": "dc=alta,dc=coop",
+    "LDAP_SERVICE_DN": "cn=alta-service,dc=alta,dc=coop",
+    "LDAP_SERVICE_PASSWORD": "",
+    "LDAP_TIMEOUT": 5,
+    # How often a signed-in staff member's LDAP groups are read again (seconds).
+    "ROLE_RECHECK_SECONDS": 60,
+    "STAFF_IDLE_TIMEOUT_MINUTES": 60,
+    "MAIL_BACKEND": "file",  # file | smtp
+    "MAIL_DIR": str(INSTANCE / "mail"),
+    "MAIL_FROM": "alta <alta@alta.coop>",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    "SUPPORT_EMAIL": "support@alta.coop",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SANDBOX": str(INSTANCE / "sandbox"),
+    "PLAYBOOK_DIR": str(ROOT / "playbooks"),
+    "INVENTORY": str(ROOT / "playbooks" / "inventories" / "sandbox" / "hosts.yml"),
+    "JOB_TIMEOUT_SECONDS": 600,
+    "JOB_RETRY_BUDGET": 3,
+    "JOB_HEARTBEAT_STALE_SECONDS": 60,
+    "RATELIMIT_SIGNUP": "10 per hour",
+    "RATELIMIT_SIGNUP_EMAIL": "3 per hour",
+    "RATELIMIT_LOGIN": "10 per 15 minutes",
+    "MIN_FORM_SECONDS": 3,
+    "TOKEN_DAYS": 30,
+    "REVIEW_AGE_WARNING_DAYS": 5,
+    "UNDO_REJECTION_HOURS": 48,
+    "DUES_MINIMUM": {"USD": 5, "MXN": 50},
+    "DUES_TIERS": {
+        "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},
+        "organisation": {"USD": [50, 100, 250], "MXN": [500, 1000, 2500]},
+    },
+    "WORKING_GROUPS": ["infrastructure", "support", "education", "outreach", "translation", "governance"],
+    "MOVEMENTS": [
+        "migrant-rights", "labour", "housing", "climate", "feminist", "lgbtq", "indigenous",
+        "racial-justice", "media", "peasant-food", "education", "health", "anti-war",
+    ],
+}
+
+
+def _coerce(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, (dict, list)):
+        return json.loads(raw)
+    return raw
+
+
+def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    """Defaults, then ALTA_* variables, then explicit overrides (tests)."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = environ.get(f"ALTA_{name}")
+        if raw is not None:
+            settings[name] = _coerce(raw, default)
+    settings.update(overrides or {})
+    return settings
+
+
+class ConfigError(RuntimeError):
+    """The settings are unsafe or incomplete for the chosen mode."""
+
+
+def check(settings: dict) -> None:
+    if settings["ENV"] not in {"development", "test", "production"}:
+        raise ConfigError(f"ALTA_ENV must be development, test or production, not {settings['ENV']!r}")
+    if settings["ENV"] == "production":
+        key = str(settings["SECRET_KEY"])
+        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+            raise ConfigError("Refusing to start in production with the default or a short ALTA_SECRET_KEY.")
+        if not settings["LDAP_SERVICE_PASSWORD"]:
+            raise ConfigError("ALTA_LDAP_SERVICE_PASSWORD is required in production.")

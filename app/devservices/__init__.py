@@ -1,0 +1,32 @@
+"""Local slapd, redis-server and PostgreSQL for development and tests, started the same way in both.
+
+Nothing here is used in production, where alta talks to the cooperative's own LDAP, Redis and database.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for_port(port: int, process=None, seconds: float = 15.0, name: str = "service") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} before listening on {port}")
+        time.sleep(0.02)
+    raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {seconds} s")

@@ -1,0 +1,3 @@
+from app.devservices.run import main
+
+raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""`make run`: local slapd and Redis, migrations, documents, dev accounts, then web + worker in the
+foreground. Ctrl-C stops all of it. Development only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.devservices import port_open
+from app.devservices.redis import RedisServer
+from app.devservices.slapd import Slapd
+
+LDAP_PORT, REDIS_PORT, WEB_PORT = 3891, 6391, 5000
+
+
+def main() -> int:
+    from flask_migrate import upgrade
+
+    from app import config, create_app, documents
+    from app.devservices import accounts
+
+    instance = config.INSTANCE
+    instance.mkdir(parents=True, exist_ok=True)
+    for port, what in ((LDAP_PORT, "LDAP"), (REDIS_PORT, "Redis"), (WEB_PORT, "the web server")):
+        if port_open(port):
+            click.echo(f"Port {port} ({what}) is already in use: is another `make run` still running?")
+            return 1
+
+    slapd = Slapd(instance / "ldap", LDAP_PORT)
+    redis = RedisServer(instance / "redis", REDIS_PORT)
+    children: list[subprocess.Popen] = []
+
+    def stop(*_args) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        redis.stop()
+        slapd.stop()
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        slapd.setup()
+        slapd.start()
+        redis.start()
+        env = dict(os.environ, ALTA_ENV="development", ALTA_LDAP_URL=slapd.url, ALTA_REDIS_URL=redis.url)
+        os.environ.update(env)
+        app = create_app()
+        with app.app_context():
+            upgrade(directory=str(Path(config.ROOT) / "migrations"))
+            added = documents.sync()
+            click.echo(f"documents: {len(added)} new version(s), {documents.count()} in all")
+            passwords = accounts.ensure()
+        click.echo("\nDevelopment staff accounts (also in instance/dev-credentials):")
+        for uid, password in passwords.items():
+            click.echo(f"  {uid:10} {password}")
+        flask = [sys.executable, "-m", "flask", "--app", "app"]
+        children.append(subprocess.Popen([*flask, "worker"], env=env))
+        children.append(subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(WEB_PORT)],
+                                         env=env))
+        click.echo(f"\nalta is running on http://127.0.0.1:{WEB_PORT}/ (Ctrl-C stops everything)\n")
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        click.echo("A process stopped; stopping the rest.")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

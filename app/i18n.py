@@ -1,0 +1,50 @@
+"""Language choice: the person's explicit choice (kept in the session), then Accept-Language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request, session
+from flask_babel import get_locale
+
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def switch_url(language: str) -> str:
+    """The current page in another language: same path and query, with lang= set."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def _remember_choice() -> None:
+    # ?lang=xx on any page switches language and keeps the person where they are.
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_remember_choice)
+
+    @app.context_processor
+    def _language_context() -> dict:
+        language = current_language()
+        other = "es" if language == "en" else "en"
+        return {
+            "current_language": language,
+            "other_language": other,
+            "other_language_name": LANGUAGES[other],
+            "switch_url": switch_url,
+        }

@@ -1,0 +1,7 @@
+"""The sysadmin console: provisioning jobs, health, audit log (/jobs/…, /audit/…)."""
+
+from flask import Blueprint
+
+bp = Blueprint("jobs", __name__)
+
+from app.jobs import views  # noqa: E402, F401 - registers the routes

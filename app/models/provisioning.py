@@ -1,0 +1,96 @@
+"""Provisioning jobs (one ansible-runner run each), their items and events, and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+from app.models.states import JobState
+
+
+class ProvisioningJob(Base):
+    __tablename__ = "provisioning_job"
+    __table_args__ = (Index("ix_provisioning_job_state_id", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    playbook: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED)
+    attempt: Mapped[int] = mapped_column(default=1)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("provisioning_job.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64), index=True)
+    # Extra, non-personal run options (e.g. {"state": "disabled"}); person-supplied data lives on items.
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    not_before: Mapped[datetime | None]
+    worker: Mapped[str | None] = mapped_column(String(128))
+    rc: Mapped[int | None]
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str | None] = mapped_column(Text)
+    stdout: Mapped[str | None] = mapped_column(Text)
+    stdout_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    items: Mapped[list[JobItem]] = relationship(back_populates="job", order_by="JobItem.id")
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class JobItem(Base):
+    """One service request covered by a job; its status is derived from the job's events."""
+
+    __tablename__ = "job_item"
+    __table_args__ = (UniqueConstraint("job_id", "service_request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("provisioning_job.id"), index=True)
+    service_request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | ok | failed
+
+    job: Mapped[ProvisioningJob] = relationship(back_populates="items")
+    service_request: Mapped[ServiceRequest] = relationship()  # noqa: F821
+
+
+class JobEvent(Base):
+    __tablename__ = "job_event"
+    __table_args__ = (UniqueConstraint("job_id", "counter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("provisioning_job.id"))
+    counter: Mapped[int]
+    event: Mapped[str] = mapped_column(String(64))
+    host: Mapped[str | None] = mapped_column(String(255))
+    task: Mapped[str | None] = mapped_column(String(500))
+    item_label: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str | None] = mapped_column(String(20))
+    changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration: Mapped[float | None] = mapped_column(Float)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Outbox(Base):
+    """Work to hand to RQ after the transaction that needs it commits; re-pushed by the sweeper."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "dispatched_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # job | mail
+    # Ids and template names only: never names, addresses or secrets (they would reach Redis).
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dispatched_at: Mapped[datetime | None]
+    # Set by the worker when the work is done (an email sent); a second delivery then does nothing.
+    done_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))

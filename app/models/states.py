@@ -1,0 +1,96 @@
+"""Every state machine of alta, with its allowed transitions written down once and checked here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InvalidTransition(ValueError):
+    def __init__(self, kind: str, current: str, target: str):
+        super().__init__(f"{kind}: {current} → {target} is not allowed")
+        self.current, self.target = current, target
+
+
+class ApplicationState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NEEDS_INFO = "needs_info"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_APPLICATION_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO)
+
+APPLICATION_TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
+    ApplicationState.DRAFT: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
+    ApplicationState.SUBMITTED: {
+        ApplicationState.NEEDS_INFO, ApplicationState.APPROVED, ApplicationState.REJECTED,
+        ApplicationState.WITHDRAWN,
+    },
+    ApplicationState.NEEDS_INFO: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
+    ApplicationState.APPROVED: set(),
+    # Undoing a rejection (within the configured window) reopens it for review.
+    ApplicationState.REJECTED: {ApplicationState.SUBMITTED},
+    ApplicationState.WITHDRAWN: set(),
+}
+
+
+class ServiceState(StrEnum):
+    REQUESTED = "requested"
+    QUEUED = "queued"
+    ACTIVE = "active"
+    FAILED = "failed"
+    DISABLED = "disabled"
+
+
+SERVICE_TRANSITIONS: dict[ServiceState, set[ServiceState]] = {
+    ServiceState.REQUESTED: {ServiceState.QUEUED},
+    ServiceState.QUEUED: {ServiceState.ACTIVE, ServiceState.FAILED},
+    ServiceState.ACTIVE: {ServiceState.QUEUED, ServiceState.DISABLED},
+    ServiceState.FAILED: {ServiceState.QUEUED},
+    ServiceState.DISABLED: {ServiceState.QUEUED},
+}
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCESSFUL = "successful"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CANCELED = "canceled"
+    LOST = "lost"
+
+
+FINISHED_JOB_STATES = (JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST)
+
+JOB_TRANSITIONS: dict[JobState, set[JobState]] = {
+    JobState.QUEUED: {JobState.RUNNING, JobState.CANCELED},
+    JobState.RUNNING: {JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST},
+    JobState.SUCCESSFUL: set(),
+    JobState.FAILED: set(),
+    JobState.TIMEOUT: set(),
+    JobState.CANCELED: set(),
+    JobState.LOST: set(),
+}
+
+_TABLES = {
+    ApplicationState: APPLICATION_TRANSITIONS,
+    ServiceState: SERVICE_TRANSITIONS,
+    JobState: JOB_TRANSITIONS,
+}
+
+
+def check_transition(current: StrEnum | str, target: StrEnum) -> None:
+    """Raise InvalidTransition unless current → target is allowed for target's machine."""
+    machine = type(target)
+    table = _TABLES[machine]
+    if target not in table[machine(current)]:
+        raise InvalidTransition(machine.__name__, str(current), str(target))
+
+
+def allowed_from(target: StrEnum) -> list[str]:
+    """The states from which target may be reached: for conditional UPDATE … WHERE state IN (…)."""
+    machine = type(target)
+    return [str(s) for s, nexts in _TABLES[machine].items() if target in nexts]

@@ -1,0 +1,1 @@
+"""Provisioning: jobs planned at approval, the outbox to RQ, the worker task, ansible-runner, events."""

@@ -1,0 +1,36 @@
+"""Planning provisioning jobs: one job per service kind, covering many service requests (a batch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from app import outbox
+from app.extensions import db
+from app.models import JobItem, ProvisioningJob, ServiceRequest, ServiceState
+from app.models.states import check_transition
+
+PLAYBOOKS = {"hosting": "hosting.yml", "email": "email.yml", "drupal": "drupal.yml"}
+
+
+def plan(requests: list[ServiceRequest], requested_by: str, options: dict | None = None) -> list[ProvisioningJob]:
+    """Queue the requests: one job per kind, one item per request, an outbox row per job.
+
+    Adds to the caller's transaction (flushes to get ids); the caller commits, and the outbox
+    pushes the jobs to RQ only after that commit.
+    """
+    by_kind: dict[str, list[ServiceRequest]] = defaultdict(list)
+    for request in requests:
+        by_kind[request.kind].append(request)
+    jobs = []
+    for kind, batch in sorted(by_kind.items()):
+        job = ProvisioningJob(playbook=PLAYBOOKS[kind], requested_by=requested_by, options=options or {})
+        db.session.add(job)
+        for request in batch:
+            check_transition(request.state, ServiceState.QUEUED)
+            request.state = ServiceState.QUEUED
+            label = request.member.uid if request.member else f"request-{request.id}"
+            job.items.append(JobItem(service_request=request, label=label))
+        db.session.flush()
+        outbox.add("job", job_id=job.id)
+        jobs.append(job)
+    return jobs

@@ -1,0 +1,58 @@
+"""Public pages that belong to no area (home, about) and the error pages, in both languages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("web/home.html")
+
+
+ERRORS = {
+    400: (_l("Bad request"), _l("We could not understand that request.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("If you typed the address, check it is correct. If you followed a link, "
+                                   "it may have expired.")),
+    405: (_l("Not allowed"), _l("That action is not possible on this page.")),
+    413: (_l("Too much data"), _l("What you sent is too large. Shorten it and try again.")),
+    429: (_l("Too many tries"), _l("You have tried this too many times. Wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("Sorry, there is a problem on our side. Nothing you typed was lost; "
+                                         "try again in a few minutes.")),
+}
+
+
+def _error_page(code: int, title: str | None = None, message: str | None = None):
+    default_title, default_message = ERRORS.get(code, ERRORS[500])
+    response = render_template("web/error.html", code=code, title=str(title or default_title),
+                               message=str(message or default_message))
+    return response, code
+
+
+def _csrf_error(error: CSRFError):
+    return _error_page(400, _l("Your form expired"),
+                       _l("For your security the form could not be sent. Go back, reload the page and send it "
+                          "again."))
+
+
+def _rate_limited(error):
+    response = _error_page(429)
+    # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED) after this handler returns.
+    return response
+
+
+def init_errors(app: Flask) -> None:
+    @app.context_processor
+    def _endpoints() -> dict:
+        # Lets shared templates link to areas only where their blueprint is registered.
+        return {"url_map_endpoints": app.view_functions.keys()}
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, lambda e, code=code: _error_page(code))
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(429, _rate_limited)
