@@ -65,13 +65,19 @@ def main() -> int:
         for uid, password in passwords.items():
             click.echo(f"  {uid:10} {password}")
         flask = [sys.executable, "-m", "flask", "--app", "app"]
-        children.append(subprocess.Popen([*flask, "worker"], env=env))
-        children.append(subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(WEB_PORT)],
-                                         env=env))
+        web = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(WEB_PORT)], env=env)
+        worker = subprocess.Popen([*flask, "worker"], env=env)
+        children[:] = [web, worker]
         click.echo(f"\nalta is running on http://127.0.0.1:{WEB_PORT}/ (Ctrl-C stops everything)\n")
-        while all(child.poll() is None for child in children):
+        while web.poll() is None:
             time.sleep(0.5)
-        click.echo("A process stopped; stopping the rest.")
+            if worker.poll() is not None:
+                # As systemd would in production: a worker that lost Redis comes back when it can.
+                click.echo(f"The worker stopped (exit {worker.returncode}); starting it again in 3 s.")
+                time.sleep(3)
+                worker = subprocess.Popen([*flask, "worker"], env=env)
+                children[:] = [web, worker]
+        click.echo("The web server stopped; stopping the rest.")
         return 1
     except KeyboardInterrupt:
         return 0
