@@ -14,16 +14,13 @@ started once per session on free ports; every test gets a clean state.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -31,86 +28,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app.devservices import free_port
-from app.devservices.postgres import PostgresServer
-from app.devservices.redis import RedisServer
-from app.devservices.slapd import Slapd
+from tests.support import DATABASE, ROOT, Services, start_services
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-DATABASE = os.environ.get("ALTA_TEST_DATABASE", "sqlite")
-
-
-@dataclass
-class Services:
-    root: Path
-    slapd: Slapd
-    redis: RedisServer
-    database_url: str
-    postgres: PostgresServer | None = None
-    settings: dict = field(default_factory=dict)
-
-    def env(self, **extra) -> dict:
-        """Environment for a subprocess (worker, gunicorn) that should use the same services."""
-        import json
-
-        env = dict(os.environ)
-        for key, value in {**self.settings, **extra}.items():
-            env[f"ALTA_{key}"] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-        return env
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory):
-    root = Path(tempfile.mkdtemp(prefix="alta-test-"))
-    slapd = Slapd(root / "ldap", free_port())
-    slapd.setup()
-    slapd.start()
-    redis = RedisServer(root / "redis", free_port())
-    redis.start()
-    postgres = None
-    if DATABASE == "postgresql":
-        postgres = PostgresServer(root / "pg", free_port())
-        postgres.start()
-        postgres.create_database("alta_test")
-        database_url = postgres.url("alta_test")
-    else:
-        database_url = f"sqlite:///{root / 'alta-test.db'}"
-    s = Services(root, slapd, redis, database_url, postgres)
-    s.settings = {
-        "ENV": "test",
-        "SECRET_KEY": "test-secret-" + secrets.token_hex(16),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis.url,
-        "LDAP_URL": slapd.url,
-        "LDAP_SERVICE_PASSWORD": slapd.service_password,
-        "MAIL_BACKEND": "file",
-        "MAIL_DIR": str(root / "mail"),
-        "SANDBOX": str(root / "sandbox"),
-        "MIN_FORM_SECONDS": 0,
-        "BASE_URL": "http://127.0.0.1",
-    }
-    _migrate(s.settings)
-    try:
+def services():
+    with start_services(DATABASE) as s:
         yield s
-    finally:
-        redis.stop()
-        slapd.stop()
-        if postgres:
-            postgres.stop()
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _migrate(settings: dict) -> None:
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    app = create_app(settings)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        from app.extensions import db
-
-        db.engine.dispose()
 
 
 # Tables whose rows a migration seeds: reset to the seed, not emptied.

@@ -1,0 +1,44 @@
+"""Benchmarks (not run by `make test`): `make bench` runs every tests/bench/bench_*.py module.
+
+Each module defines `run() -> list[Result]`. Every figure is a ratio to a baseline measured in the
+same run (these machines are noisy), and the harness ends with one line per result:
+
+    bench <name>: <figure> (goal <goal>) ok|short
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    name: str
+    figure: float
+    goal: str  # e.g. "<= 1.5x" or ">= 1000/s"
+    ok: bool
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"bench {self.name}: {self.figure:.3g} (goal {self.goal}) {'ok' if self.ok else 'short'}"
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
