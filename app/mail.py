@@ -66,10 +66,11 @@ def render(letter: Letter) -> EmailMessage:
     msg["To"] = letter.to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="alta.coop")
-    msg["Content-Language"] = letter.language
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    # After set_content, which drops Content-* headers from the top-level message.
+    msg["Content-Language"] = letter.language
     return msg
 
 

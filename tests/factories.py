@@ -6,9 +6,7 @@ other connections (a worker process, a live server).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +21,7 @@ from app.models import (
     ServiceRequest,
     utcnow,
 )
+from app.onboarding import tokens
 
 _seq = itertools.count(1)
 
@@ -34,11 +33,8 @@ def make_application(state: str = ApplicationState.SUBMITTED, *, services=("host
     """An application with consents to the current documents, a commitment and service requests.
     Returns (application, raw status token)."""
     n = next(_seq)
-    token = secrets.token_urlsafe(32)
     username = username or f"member{n}"
     app = Application(
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        token_expires_at=utcnow() + timedelta(days=30),
         email=email or f"person{n}@example.org",
         email_verified_at=utcnow(),
         kind=kind,
@@ -54,6 +50,7 @@ def make_application(state: str = ApplicationState.SUBMITTED, *, services=("host
                   "commitments": True, "services": True},
         **fields,
     )
+    token = tokens.issue(app)
     db.session.add(app)
     db.session.flush()
     if documents.count() == 0:
