@@ -38,13 +38,31 @@ DEFAULTS: dict[str, object] = {
     "JOB_TIMEOUT_SECONDS": 600,
     "JOB_RETRY_BUDGET": 3,
     "JOB_HEARTBEAT_STALE_SECONDS": 60,
+    # Sysadmin console: when set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>"; empty = public
+    # (counts only, no personal data). Set it in production if /metrics is reachable from outside.
+    "METRICS_TOKEN": "",
+    # Provisioning engine: backoff before a lost job's retry (doubles per attempt), stdout kept per job,
+    # where private_data_dirs are made ("" = the system temp dir), how often the worker sweeps, and after
+    # how long a queued job missing from Redis is pushed again.
+    "JOB_RETRY_BACKOFF_SECONDS": 30,
+    "JOB_STDOUT_MAX_CHARS": 1000000,
+    "JOB_WORK_DIR": "",
+    "JOB_SWEEP_SECONDS": 10,
+    "JOB_REDISPATCH_SECONDS": 300,
     "RATELIMIT_SIGNUP": "10 per hour",
     "RATELIMIT_SIGNUP_EMAIL": "3 per hour",
     "RATELIMIT_LOGIN": "10 per 15 minutes",
     "MIN_FORM_SECONDS": 3,
     "TOKEN_DAYS": 30,
+    # Mailboxes on the cooperative's own domain, for members without a domain of their own.
+    "MEMBER_MAIL_DOMAIN": "members.alta.coop",
     "REVIEW_AGE_WARNING_DAYS": 5,
     "UNDO_REJECTION_HOURS": 48,
+    # Member services: activation (set-password) links, mail quota, login shell of directory entries.
+    "ACTIVATION_TOKEN_HOURS": 72,
+    "RATELIMIT_ACTIVATION": "10 per 15 minutes",
+    "MAIL_QUOTA_MB": 2048,
+    "MEMBER_LOGIN_SHELL": "/bin/bash",
     "DUES_MINIMUM": {"USD": 5, "MXN": 50},
     "DUES_TIERS": {
         "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},

@@ -29,6 +29,9 @@ class Application(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The emailed resume/status link carries a random token; only its SHA-256 is kept.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Random nonce the token is derived from (HMAC with SECRET_KEY; app/onboarding/tokens.py), so mail
+    # built later by the worker can carry the link while the database never holds the token itself.
+    token_nonce: Mapped[str | None] = mapped_column(String(64))
     token_expires_at: Mapped[datetime | None]
     email: Mapped[str] = mapped_column(String(254), index=True)
     email_verified_at: Mapped[datetime | None]

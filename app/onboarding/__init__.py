@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("onboarding", __name__)
 
-from app.onboarding import views  # noqa: E402, F401 - registers the routes
+# Importing the views registers the routes; importing emails registers the mail builders, so the worker
+# (which builds the app with create_app) can send "onboarding.verify" and "onboarding.submitted".
+from app.onboarding import emails, status, steps, views  # noqa: E402, F401

@@ -1,0 +1,289 @@
+"""The wizard's forms. Every text field has a maximum length, so huge input gets a message, not a 500."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.i18n import current_language
+from app.onboarding import labels, validation
+
+MAX_MAILBOXES = 3
+# CLDR territory codes that are groupings or placeholders, not countries.
+NOT_COUNTRIES = frozenset({"ZZ", "XX", "EU", "UN", "EZ", "QO", "XA", "XB"})
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _single_line(_form, field) -> None:
+    validation.plain_line(field.data)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return _countries(current_language())
+
+
+@lru_cache(maxsize=8)
+def _countries(language: str) -> list[tuple[str, str]]:
+    """ISO 3166 countries named in the page's language, Mexico and the United States first (CLDR data,
+    the same for every request: cached per language)."""
+    territories = Locale.parse(language).territories
+    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES),
+                   key=lambda c: territories[c])
+    first = ["MX", "US"]
+    return [("", _l("Choose a country"))] + [(c, territories[c]) for c in first + [c for c in codes
+                                                                                  if c not in first]]
+
+
+class StartForm(FlaskForm):
+    email = StringField(_l("Email address"), validators=[
+        DataRequired(_l("Enter your email address")), Length(max=254, message=_l("Use at most 254 characters")),
+        Email(_l("Enter an email address like name@example.org"))])
+    full_name = StringField(_l("Your full name"), validators=[
+        DataRequired(_l("Enter your name")), Length(max=200, message=_l("Use at most 200 characters")),
+        _single_line])
+    kind = RadioField(_l("Are you joining as a person or for an organisation?"), default="individual",
+                      choices=[("individual", labels.KINDS["individual"]),
+                               ("organisation", labels.KINDS["organisation"])],
+                      validators=[InputRequired(_l("Choose a person or an organisation"))])
+    organisation_name = StringField(_l("Organisation name"), validators=[
+        Optional(), Length(max=200, message=_l("Use at most 200 characters")), _single_line])
+    contact_person = StringField(_l("Contact person, if not you"), validators=[
+        Optional(), Length(max=200, message=_l("Use at most 200 characters")), _single_line])
+    organisation_size = SelectField(_l("How many people are in the organisation?"), validators=[Optional()],
+                                    choices=[("", _l("Choose a size"))] + list(labels.SIZES.items()))
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose your country"))])
+    language = RadioField(_l("Which language should we write to you in?"),
+                          choices=[("en", "English"), ("es", "Español")],
+                          validators=[InputRequired(_l("Choose a language"))])
+    # Honeypot: hidden from people by CSS; bots fill every field.
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
+    started = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        if not self.language.data:
+            self.language.data = current_language()
+        # Required when joining as an organisation (checked in validate): not labelled "optional".
+        self.organisation_name.flags.required = True
+
+    def validate(self, extra_validators=None) -> bool:
+        # Cross-field rules live here: an Optional() field skips its inline validators when empty.
+        ok = super().validate(extra_validators)
+        if self.kind.data == "organisation" and not (self.organisation_name.data or "").strip():
+            self.organisation_name.errors = [*self.organisation_name.errors, _l("Enter the organisation's name")]
+            ok = False
+        return ok
+
+
+class ConsentForm(FlaskForm):
+    document_version_id = HiddenField(validators=[DataRequired()])
+    language = HiddenField(validators=[DataRequired(), Length(max=5)])
+    sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    accept = BooleanField(_l("I have read this document and I accept it"),
+                          validators=[DataRequired(_l("Tick the box to accept the document, or contact us if "
+                                                      "you have questions"))])
+
+
+def dues_choices(kind: str) -> list[tuple[str, str]]:
+    tiers = current_app.config["DUES_TIERS"].get(kind) or current_app.config["DUES_TIERS"]["individual"]
+    choices = [(f"{currency}:{amount}", labels.dues_label(amount, currency))
+               for currency in ("USD", "MXN") for amount in tiers.get(currency, [])]
+    return choices + [("other", _l("Another amount")), ("waiver", _l("I ask for a waiver of dues"))]
+
+
+class CommitmentsForm(FlaskForm):
+    dues = RadioField(_l("Monthly dues"), validators=[InputRequired(_l("Choose your dues, another amount or a "
+                                                                       "waiver"))])
+    other_amount = DecimalField(_l("Amount a month"), places=2, validators=[Optional()],
+                                render_kw={"inputmode": "decimal"})
+    other_currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("MXN", "MXN")], default="USD")
+    waiver_reason = TextAreaField(_l("Why do you ask for a waiver?"), validators=[
+        Optional(), Length(max=1000, message=_l("Use at most 1,000 characters"))], render_kw={"maxlength": 1000})
+    hours_per_month = IntegerField(_l("Hours of work a month"), validators=[
+        InputRequired(_l("Enter how many hours a month you can give, as a number")),
+        NumberRange(min=0, max=200, message=_l("Enter a number of hours from 0 to 200"))],
+        render_kw={"inputmode": "numeric"})
+    working_groups = MultiCheckboxField(_l("Working groups you want to join"), validators=[Optional()])
+    movements = MultiCheckboxField(_l("Movements you are active in"), validators=[Optional()])
+    movements_other = StringField(_l("Other movements or struggles"), validators=[
+        Optional(), Length(max=500, message=_l("Use at most 500 characters")), _single_line])
+
+    def __init__(self, *args, kind: str = "individual", **kwargs):
+        super().__init__(*args, **kwargs)
+        config = current_app.config
+        self.dues.choices = dues_choices(kind)
+        self.working_groups.choices = [(g, labels.label(labels.WORKING_GROUPS, g)) for g in config["WORKING_GROUPS"]]
+        self.movements.choices = [(m, labels.label(labels.MOVEMENTS, m)) for m in config["MOVEMENTS"]]
+
+    def validate(self, extra_validators=None) -> bool:
+        # Cross-field rules live here: an Optional() field skips its inline validators when empty.
+        ok = super().validate(extra_validators)
+        problems = []
+        if self.dues.data == "other":
+            minimum = current_app.config["DUES_MINIMUM"].get(self.other_currency.data, 0)
+            amount = self.other_amount.data
+            if amount is None and not self.other_amount.errors:
+                problems.append((self.other_amount, _l("Enter the amount you will pay each month")))
+            elif amount is not None and (amount < minimum or amount > 100000):
+                problems.append((self.other_amount, _l("Enter an amount of at least %(minimum)s %(currency)s",
+                                                       minimum=minimum, currency=self.other_currency.data)))
+        if self.dues.data == "waiver" and not (self.waiver_reason.data or "").strip():
+            problems.append((self.waiver_reason, _l("Tell us why you ask for a waiver")))
+        if not self.movements.data and not (self.movements_other.data or "").strip():
+            problems.append((self.movements, _l("Choose at least one movement, or describe yours")))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return ok and not problems
+
+
+class MailboxForm(Form):
+    local = StringField(_l("Address before the @"), validators=[
+        Optional(), Length(max=64, message=_l("Use at most 64 characters"))])
+    display_name = StringField(_l("Name shown to people you write to"), validators=[
+        Optional(), Length(max=100, message=_l("Use at most 100 characters")), _single_line])
+
+
+class ServicesForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(_l("Choose a username")), Length(max=32, message=_l("Use at most 32 characters"))],
+        render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    want_hosting = BooleanField(_l("I want a web site hosted by the cooperative"))
+    hosting_domain = StringField(_l("Domain of the web site"), validators=[
+        Optional(), Length(max=253, message=_l("Use at most 253 characters"))])
+    want_email = BooleanField(_l("I want email addresses"))
+    email_domain_choice = RadioField(_l("Which domain should the addresses use?"), default="own",
+                                     choices=[("own", _l("My own domain")), ("coop", _l("The cooperative's domain"))])
+    email_domain = StringField(_l("Your mail domain"), validators=[
+        Optional(), Length(max=253, message=_l("Use at most 253 characters"))])
+    mailboxes = FieldList(FormField(MailboxForm), min_entries=MAX_MAILBOXES, max_entries=MAX_MAILBOXES)
+    want_drupal = BooleanField(_l("I want an account on the members' Drupal site"))
+
+
+class ResubmitForm(FlaskForm):
+    reply = TextAreaField(_l("Your answer to our question"), validators=[
+        Optional(), Length(max=2000, message=_l("Use at most 2,000 characters"))], render_kw={"maxlength": 2000})
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token: submit, withdraw."""
+
+
+def _cooperative_domains() -> tuple[str, str]:
+    mail_domain = str(current_app.config["MEMBER_MAIL_DOMAIN"]).lower()
+    return mail_domain, ".".join(mail_domain.split(".")[-2:])
+
+
+def _own_domain(field) -> str | None:
+    """Normalise a member's own domain in place; refuse the cooperative's domains."""
+    try:
+        ascii_name = validation.normalise_domain(field.data or "")
+    except ValidationError as error:
+        field.errors.append(str(error))
+        return None
+    mail_domain, base = _cooperative_domains()
+    if ascii_name in (mail_domain, base) or ascii_name.endswith("." + base):
+        field.errors.append(str(_l("That domain belongs to the cooperative. Use a domain of your own")))
+        return None
+    return ascii_name
+
+
+def check_services(form: ServicesForm) -> dict[str, dict] | None:
+    """Cross-field rules of the services page: the service requests' params, or None with errors set."""
+    ok = True
+    username = (form.username.data or "").strip()
+    try:
+        validation.check_username(username)
+    except ValidationError as error:
+        form.username.errors.append(str(error))
+        ok = False
+    requests: dict[str, dict] = {}
+    hosting_domain = None
+    if form.want_hosting.data:
+        hosting_domain = _own_domain(form.hosting_domain)
+        ok = ok and hosting_domain is not None
+        if hosting_domain:
+            requests["hosting"] = {"domain": hosting_domain}
+    if form.want_email.data:
+        if form.email_domain_choice.data == "coop":
+            domain = _cooperative_domains()[0]
+        elif not (form.email_domain.data or "").strip() and hosting_domain:
+            domain = hosting_domain
+        else:
+            domain = _own_domain(form.email_domain)
+        mailboxes = _check_mailboxes(form, username, coop=form.email_domain_choice.data == "coop")
+        ok = ok and domain is not None and mailboxes is not None
+        if domain and mailboxes is not None:
+            requests["email"] = {"domain": domain, "mailboxes": mailboxes}
+    if form.want_drupal.data:
+        requests["drupal"] = {"site": "members"}
+    return requests if ok else None
+
+
+def _check_mailboxes(form: ServicesForm, username: str, coop: bool) -> list[dict] | None:
+    seen: set[str] = set()
+    mailboxes = []
+    ok = True
+    for entry in form.mailboxes:
+        local_field = entry.form.local
+        local = (local_field.data or "").strip().lower()
+        if not local:
+            continue
+        try:
+            validation.check_mailbox_local(local)
+            if local in seen:
+                raise ValidationError(_l("You asked for this address twice. Each address can be asked for once"))
+            if coop and not (local == username or local.startswith(username + ".")):
+                raise ValidationError(_l("On the cooperative's domain an address starts with your username, like "
+                                         "%(example)s", example=f"{username or 'ana'}.news"))
+        except ValidationError as error:
+            local_field.errors.append(str(error))
+            ok = False
+            continue
+        seen.add(local)
+        mailboxes.append({"local": local, "display_name": (entry.form.display_name.data or "").strip()})
+    if ok and not mailboxes:
+        form.mailboxes.entries[0].form.local.errors.append(str(_l("Enter at least one address")))
+        ok = False
+    if not ok:
+        # FieldList keeps the errors it found while validating; add the ones found here.
+        form.mailboxes.errors = [entry.errors for entry in form.mailboxes.entries]
+    return mailboxes if ok else None
+
+
+def flat_errors(form) -> list[tuple[str, str]]:
+    """(field id, message) for every error, nested mailbox rows included, for the error summary."""
+    out = []
+    for field in form:
+        if field.name == "csrf_token":
+            continue
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                out.extend((sub.id, str(msg)) for sub in entry.form for msg in sub.errors)
+        elif field.errors and isinstance(field.errors, (list, tuple)):
+            out.extend((field.id, str(msg)) for msg in field.errors)
+    return out

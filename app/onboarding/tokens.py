@@ -1,0 +1,73 @@
+"""The applicant's link token: derived from a stored nonce with the app's secret, looked up by its hash.
+
+token = HMAC-SHA256(SECRET_KEY, nonce); the database keeps the nonce and sha256(token). Mail built later
+by the worker can therefore mint the same link again, while a copy of the database alone cannot.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Application, utcnow
+
+
+def _derive(nonce: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, b"alta-application-link:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(application: Application) -> str:
+    """Give an application a fresh link (nonce, hash, expiry); returns the token. Does not commit."""
+    application.token_nonce = secrets.token_urlsafe(32)
+    token = _derive(application.token_nonce)
+    application.token_hash = token_hash(token)
+    extend(application)
+    return token
+
+
+def expiry() -> datetime:
+    return utcnow() + timedelta(days=int(current_app.config["TOKEN_DAYS"]))
+
+
+def extend(application: Application) -> None:
+    """Keep the link alive for TOKEN_DAYS from now (called whenever the person saves something)."""
+    application.token_expires_at = expiry()
+
+
+def token_for(application: Application) -> str | None:
+    """The application's current token, or None when it has no nonce (made outside the wizard)."""
+    return _derive(application.token_nonce) if application.token_nonce else None
+
+
+def find(token: str) -> Application | None:
+    """The application a link token belongs to, if the token is well formed and not expired."""
+    if not token or len(token) > 128:
+        return None
+    application = db.session.scalar(select(Application).where(Application.token_hash == token_hash(token)))
+    if application is None or application.token_expires_at is None or application.token_expires_at < utcnow():
+        return None
+    return application
+
+
+def link(path: str, token: str) -> str:
+    """An absolute link for emails, e.g. link("/status/", token)."""
+    return f"{str(current_app.config['BASE_URL']).rstrip('/')}{path}{token}"
+
+
+def status_url(application: Application) -> str | None:
+    """The status page link for emails (used by the review area's decision emails too)."""
+    token = token_for(application)
+    return link("/status/", token) if token else None

@@ -1,0 +1,104 @@
+"""The join wizard in a real browser (Debian's chromium, 390 px wide), in Spanish, with a screenshot per step."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Application, Consent
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _continue(page, name: str) -> None:
+    screenshot(page, f"onboarding-{name}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_whole_wizard_in_a_real_browser_in_spanish(live_server, page, documents):
+    from app.onboarding import tokens
+
+    page.goto(f"{live_server}/?lang=es")
+    screenshot(page, "onboarding-00-home")
+    page.get_by_role("link", name="Empieza tu solicitud").click() if page.get_by_role(
+        "link", name="Empieza tu solicitud").count() else page.goto(f"{live_server}/join/")
+    page.wait_for_url("**/join/**")
+    # The organisation's questions appear only when "organisation" is chosen (progressive enhancement).
+    assert not page.locator("#organisation_name").is_visible()
+    page.fill("#email", "luz@example.org")
+    page.fill("#full_name", "Luz Ángeles 李 🌻")
+    page.check("input[name=kind][value=organisation]")
+    assert page.locator("#organisation_name").is_visible()
+    page.fill("#organisation_name", "Colectivo Tierra y Libertad")
+    page.select_option("#organisation_size", "6-20")
+    page.select_option("#country", "MX")
+    page.check("input[name=language][value=es]")
+    _continue(page, "01-start")
+    assert "Revisa tu correo" in page.content()
+    screenshot(page, "onboarding-02-check-email")
+    page.get_by_role("link", name="Seguir con tu solicitud").click()
+    screenshot(page, "onboarding-03-tasks")
+
+    db.session.expire_all()
+    application = db.session.scalars(select(Application)).one()
+    page.goto(f"{live_server}/join/verify/{tokens.token_for(application)}")
+    assert "Gracias: tu correo quedó confirmado." in page.content()
+
+    page.get_by_role("link", name="Declaración de Unidad").click()
+    for n, kind in enumerate(("unity", "agreement", "intentionality")):
+        page.wait_for_url(f"**/join/documents/{kind}")
+        # Reaching "Accept" without ticking the box is refused with an error summary.
+        if kind == "unity":
+            page.locator("form button[type=submit]").click()
+            assert page.title().startswith("Error:")
+            screenshot(page, "onboarding-04-unity-error")
+        page.check("#accept")
+        _continue(page, f"05-{n}-{kind}")
+
+    page.wait_for_url("**/join/commitments")
+    page.check("input[name=dues][value='MXN:500']")
+    page.fill("#hours_per_month", "6")
+    page.check("input[name=working_groups][value=translation]")
+    page.check("input[name=movements][value=migrant-rights]")
+    page.fill("#movements_other", "Defensa del territorio")
+    _continue(page, "06-commitments")
+
+    page.wait_for_url("**/join/services")
+    page.fill("#username", "root")
+    page.check("#want_hosting")
+    page.fill("#hosting_domain", "tierrayliberta.mx")
+    _continue(page, "07-services")
+    assert page.title().startswith("Error:") and "reservado" in page.content()
+    screenshot(page, "onboarding-08-services-error")
+    page.fill("#username", "tierra")
+    page.check("#want_email")
+    page.fill("#mailboxes-0-local", "contacto")
+    page.fill("#mailboxes-0-display_name", "Colectivo Tierra")
+    page.check("#want_drupal")
+    _continue(page, "09-services-fixed")
+
+    page.wait_for_url("**/join/check")
+    assert "contacto@tierrayliberta.mx" in page.content()
+    _continue(page, "10-check")
+    page.wait_for_url("**/join/sent")
+    assert "Solicitud enviada" in page.content()
+    screenshot(page, "onboarding-11-sent")
+
+    db.session.expire_all()
+    application = db.session.scalars(select(Application)).one()
+    assert application.state == "submitted" and application.full_name == "Luz Ángeles 李 🌻"
+    assert db.session.query(Consent).count() == 3
+    page.goto(f"{live_server}/status/{tokens.token_for(application)}")
+    assert "Enviada: en espera de revisión" in page.content()
+    screenshot(page, "onboarding-12-status")
+
+
+def test_the_start_page_fits_a_narrow_phone(live_server, page, documents):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server}/join/?lang=es")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    screenshot(page, "onboarding-start-360")
