@@ -46,6 +46,9 @@ def dev_accounts(output: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.provisioning.cli import provisioning_cli
+
+    app.cli.add_command(provisioning_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(dev_cli)
     app.cli.add_command(worker)

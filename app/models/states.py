@@ -46,7 +46,8 @@ class ServiceState(StrEnum):
 
 SERVICE_TRANSITIONS: dict[ServiceState, set[ServiceState]] = {
     ServiceState.REQUESTED: {ServiceState.QUEUED},
-    ServiceState.QUEUED: {ServiceState.ACTIVE, ServiceState.FAILED},
+    # A job run with state "disabled" (support disabled the member) ends the request in DISABLED.
+    ServiceState.QUEUED: {ServiceState.ACTIVE, ServiceState.FAILED, ServiceState.DISABLED},
     ServiceState.ACTIVE: {ServiceState.QUEUED, ServiceState.DISABLED},
     ServiceState.FAILED: {ServiceState.QUEUED},
     ServiceState.DISABLED: {ServiceState.QUEUED},
@@ -67,7 +68,9 @@ FINISHED_JOB_STATES = (JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, J
 
 JOB_TRANSITIONS: dict[JobState, set[JobState]] = {
     JobState.QUEUED: {JobState.RUNNING, JobState.CANCELED},
-    JobState.RUNNING: {JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST},
+    # Back to QUEUED only when a stopping worker releases the job (it is pushed again to RQ).
+    JobState.RUNNING: {JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST,
+                       JobState.QUEUED},
     JobState.SUCCESSFUL: set(),
     JobState.FAILED: set(),
     JobState.TIMEOUT: set(),

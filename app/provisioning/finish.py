@@ -1,0 +1,113 @@
+"""The end of a run: the job's end state, its redacted stdout, each item's result and its request's state."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import update
+
+from app import audit, outbox
+from app.extensions import db
+from app.models import JobItem, JobState, ProvisioningJob, ServiceState, utcnow
+from app.models.states import InvalidTransition, allowed_from, check_transition
+from app.provisioning.redaction import cap, redact_text
+
+log = logging.getLogger(__name__)
+
+END_STATES = {"successful": JobState.SUCCESSFUL, "failed": JobState.FAILED, "timeout": JobState.TIMEOUT,
+              "canceled": JobState.CANCELED}
+ERRORS = {
+    "timeout": "stopped: the run took longer than {timeout} s",
+    "canceled": "stopped: a sysadmin canceled the job",
+}
+
+
+def end(job_id: int, result, recorder, error: str | None = None) -> str:
+    """Store the outcome of the run (one transaction) and return the job's state."""
+    recorder.flush()
+    if result.status == "lost":
+        db.session.commit()  # the sweeper declared the job lost; its retry owns the items
+        return JobState.LOST
+    if result.status == "released":
+        return release(job_id)
+    state = END_STATES[result.status]
+    config = current_app.config
+    stdout, cut = cap(redact_text(result.stdout), int(config.get("JOB_STDOUT_MAX_CHARS", 1_000_000)))
+    if error is None and result.status in ERRORS:
+        error = ERRORS[result.status].format(timeout=config["JOB_TIMEOUT_SECONDS"])
+    if error is None and state == JobState.FAILED:
+        error = recorder.host_failure or next(iter(recorder.item_failures.values()), None) or \
+            f"ansible-playbook ended with rc {result.rc}"
+    ended = db.session.execute(
+        update(ProvisioningJob)
+        .where(ProvisioningJob.id == job_id, ProvisioningJob.state.in_(allowed_from(state)))
+        .values(state=state, finished_at=utcnow(), rc=result.rc, stdout=stdout, stdout_truncated=cut,
+                error=error, heartbeat_at=utcnow())
+    ).rowcount
+    if not ended:  # declared lost meanwhile: keep what the sweeper decided
+        db.session.commit()
+        return JobState.LOST
+    job = db.session.get(ProvisioningJob, job_id)
+    db.session.refresh(job)
+    ok_members = settle_items(job, state, recorder, error)
+    audit.record("system", f"job.{state}", f"job:{job_id}",
+                 {"items": len(job.items), "failed_items": sum(1 for i in job.items if i.status == "failed")})
+    db.session.commit()
+    _activate(ok_members)
+    return state
+
+
+def settle_items(job: ProvisioningJob, state: JobState, recorder, error: str | None) -> list:
+    """Each item ok or failed from the events; its service request active/disabled or failed.
+
+    An item is ok only if the whole run succeeded and no event reported it failed: when a run fails,
+    Ansible stops the host, so later tasks never ran for the other items either.
+    """
+    disabled = (job.options or {}).get("state") == "disabled"
+    ok_members = []
+    for item in job.items:
+        failure = recorder.item_failures.get(item.label)
+        ok = state == JobState.SUCCESSFUL and failure is None
+        item.status = "ok" if ok else "failed"
+        request = item.service_request
+        target = (ServiceState.DISABLED if disabled else ServiceState.ACTIVE) if ok else ServiceState.FAILED
+        try:
+            check_transition(request.state, target)
+        except InvalidTransition:
+            log.warning("job %s: service request %s is %s, not moved to %s", job.id, request.id, request.state, target)
+            continue
+        request.state = target
+        request.last_error = None if ok else (failure or error or "the job did not finish")[:1000]
+        if ok and not disabled and request.member is not None:
+            ok_members.append(request.member)
+    return ok_members
+
+
+def _activate(members: list) -> None:
+    """Members whose services are now all active get their set-password email (app.members)."""
+    if not members:
+        return
+    from app.members.activation import maybe_send_activation
+
+    for member in {m.id: m for m in members}.values():
+        try:
+            maybe_send_activation(member)
+        except Exception:  # noqa: BLE001 - the job's outcome is stored; the email can be retried
+            db.session.rollback()
+            log.exception("activation email for member %s not queued", member.id)
+
+
+def release(job_id: int) -> str:
+    """A stopping worker hands the job back: running → queued, pushed again through the outbox."""
+    released = db.session.execute(
+        update(ProvisioningJob)
+        .where(ProvisioningJob.id == job_id, ProvisioningJob.state.in_(allowed_from(JobState.QUEUED)))
+        .values(state=JobState.QUEUED, started_at=None, heartbeat_at=None, worker=None)
+    ).rowcount
+    if released:
+        db.session.execute(update(JobItem).where(JobItem.job_id == job_id).values(status="pending"))
+        audit.record("system", "job.released", f"job:{job_id}", {"reason": "worker stopping"})
+        outbox.add("job", job_id=job_id)
+    db.session.commit()
+    return JobState.QUEUED if released else JobState.LOST

@@ -1,0 +1,128 @@
+"""Sysadmin actions on provisioning jobs: cancel and relaunch, each one audited transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app import audit, outbox
+from app.extensions import db
+from app.models import JobItem, JobState, ProvisioningJob, ServiceState, utcnow
+from app.models.states import check_transition
+
+RELAUNCHABLE = (JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST)
+
+
+def can_relaunch(job: ProvisioningJob) -> bool:
+    """Unsuccessful jobs, and successful ones with failed items (a playbook that ignores errors per item)."""
+    return job.state in RELAUNCHABLE or (
+        job.state == JobState.SUCCESSFUL and any(item.status == "failed" for item in job.items))
+
+
+class JobActionError(Exception):
+    """The action does not apply to the job as it is now; the message is shown to the sysadmin."""
+
+    def __str__(self) -> str:
+        message = self.args[0] if self.args else ""
+        if has_request_context():
+            return str(message)  # translated into the sysadmin's language
+        return str(getattr(message, "_args", (message,))[0])  # the English source, e.g. in a log
+
+
+def new_attempt(job: ProvisioningJob, items: list[JobItem], requested_by: str,
+                not_before: datetime | None = None) -> ProvisioningJob:
+    """A new job (attempt + 1, parent = job) for the given items' service requests; adds to the session.
+
+    With `not_before` the job waits: the sweeper hands it to the outbox once that time has passed.
+    """
+    retry = ProvisioningJob(playbook=job.playbook, requested_by=requested_by, options=dict(job.options or {}),
+                            attempt=job.attempt + 1, parent_id=job.id, not_before=not_before)
+    db.session.add(retry)
+    for item in items:
+        retry.items.append(JobItem(service_request_id=item.service_request_id, label=item.label))
+    db.session.flush()
+    if not_before is None:
+        outbox.add("job", job_id=retry.id)
+    return retry
+
+
+def cancel(job_id: int, actor: str) -> ProvisioningJob:
+    """Cancel a queued job at once, or ask a running one to stop (the worker ends it `canceled`)."""
+    job = db.session.get(ProvisioningJob, job_id)
+    if job is None:
+        raise JobActionError(_l("There is no such job."))
+    now = utcnow()
+    stopped = db.session.execute(
+        update(ProvisioningJob)
+        .where(ProvisioningJob.id == job_id, ProvisioningJob.state == JobState.QUEUED)
+        .values(state=JobState.CANCELED, cancel_requested=True, finished_at=now, not_before=None,
+                error=f"canceled by {actor} before it started")
+    ).rowcount
+    if stopped:
+        db.session.refresh(job)
+        for item in job.items:
+            item.status = "failed"
+            request = item.service_request
+            if request.state == ServiceState.QUEUED:
+                check_transition(request.state, ServiceState.FAILED)
+                request.state = ServiceState.FAILED
+                request.last_error = "canceled before it ran"
+        audit.record(actor, "job.canceled", f"job:{job_id}", {"was": "queued"})
+        db.session.commit()
+        return job
+    asked = db.session.execute(
+        update(ProvisioningJob)
+        .where(ProvisioningJob.id == job_id, ProvisioningJob.state == JobState.RUNNING,
+               ProvisioningJob.cancel_requested.is_(False))
+        .values(cancel_requested=True)
+    ).rowcount
+    if not asked:
+        db.session.rollback()
+        raise JobActionError(_l("Only a queued or running job can be canceled."))
+    audit.record(actor, "job.cancel_requested", f"job:{job_id}", {"was": "running"})
+    db.session.commit()
+    db.session.refresh(job)
+    return job
+
+
+def relaunch(job_id: int, actor: str) -> ProvisioningJob:
+    """A new attempt of an unsuccessful job, covering only the items that did not succeed."""
+    job = db.session.get(ProvisioningJob, job_id)
+    if job is None:
+        raise JobActionError(_l("There is no such job."))
+    if job.state == JobState.SUCCESSFUL and not can_relaunch(job):
+        raise JobActionError(_l("Every item of this job succeeded: there is nothing to relaunch."))
+    if not can_relaunch(job):
+        raise JobActionError(_l("A job can be relaunched only once it has ended."))
+    if db.session.scalar(select(ProvisioningJob.id).where(ProvisioningJob.parent_id == job_id).limit(1)):
+        raise JobActionError(_l("This job was already relaunched; relaunch its latest attempt instead."))
+    items = [item for item in job.items if item.status != "ok"]
+    if not items:
+        raise JobActionError(_l("Every item of this job succeeded: there is nothing to relaunch."))
+    for item in items:
+        request = item.service_request
+        if request.state != ServiceState.QUEUED:
+            check_transition(request.state, ServiceState.QUEUED)
+            request.state = ServiceState.QUEUED
+            request.last_error = None
+    # Only one relaunch wins when two sysadmins click at once: the parent is marked under a lock.
+    locked = db.session.execute(
+        update(ProvisioningJob).where(ProvisioningJob.id == job_id,
+                                      ProvisioningJob.state.in_((*RELAUNCHABLE, JobState.SUCCESSFUL)))
+        .values(state=ProvisioningJob.state)
+    ).rowcount
+    if not locked:
+        db.session.rollback()
+        raise JobActionError(_l("A job can be relaunched only once it has ended."))
+    retry = new_attempt(job, items, requested_by=actor)
+    # The row lock above makes a second concurrent relaunch wait for us; it then sees our attempt.
+    attempts = db.session.scalars(select(ProvisioningJob.id).where(ProvisioningJob.parent_id == job_id)).all()
+    if len(attempts) > 1:
+        db.session.rollback()
+        raise JobActionError(_l("This job was already relaunched; relaunch its latest attempt instead."))
+    audit.record(actor, "job.relaunched", f"job:{job_id}", {"new_job": retry.id, "items": len(items)})
+    db.session.commit()
+    return retry
