@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 from app import config as config_module
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -68,7 +69,9 @@ def _configure(app: Flask, s: dict) -> None:
 
 def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
+        # No pooled SQLite handles: an idle one can keep a lock, and one inherited by the worker's forked
+        # work horse would, when closed there, checkpoint and remove the WAL the parent still uses.
+        return {"poolclass": NullPool, "connect_args": {"timeout": 30}}
     return {"pool_pre_ping": True}
 
 
@@ -100,8 +103,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app import api, auth, health, jobs, onboarding, review, web
+    from app.members import views as members
 
-    for blueprint in (web.bp, health.bp, auth.bp, onboarding.bp, review.bp, jobs.bp, api.bp):
+    for blueprint in (web.bp, health.bp, auth.bp, onboarding.bp, review.bp, jobs.bp, api.bp, members.bp):
         app.register_blueprint(blueprint)
     web.init_errors(app)
 

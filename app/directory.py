@@ -5,6 +5,7 @@ Every filter value goes through escape_filter_chars and every RDN value through 
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -135,3 +136,182 @@ def set_group_member(conn: Connection, d: Directory, uid: str, group: str, prese
         conn.modify(dn, {"memberUid": [(MODIFY_ADD, [uid])]})
     elif not present and is_member:
         conn.modify(dn, {"memberUid": [(MODIFY_DELETE, [uid])]})
+
+
+
+# --- Staff sign-in (auth): find the person under ou=staff with the service account, bind as them, read groups.
+
+# Staff uids are plain unix-like names; anything else (wildcards, parentheses, commas) is refused before any
+# LDAP operation, and escaped anyway in case this pattern is ever loosened.
+STAFF_UID_PATTERN = re.compile(r"[a-z_][a-z0-9._-]{0,63}", re.ASCII)
+
+
+def valid_staff_uid(uid: object) -> bool:
+    return isinstance(uid, str) and STAFF_UID_PATTERN.fullmatch(uid) is not None
+
+
+def staff_groups(d: Directory, uid: str) -> frozenset[str]:
+    """The staff groups (support, sysadmins) whose memberUid lists uid, read with the service account."""
+    if not valid_staff_uid(uid):
+        return frozenset()
+    with d.service() as conn:
+        conn.search(d.groups_dn, f"(&(objectClass=posixGroup)(memberUid={escape_filter_chars(uid)}))",
+                    SUBTREE, attributes=["cn"])
+        names = {str(value) for entry in conn.entries for value in entry.cn.values}
+    return frozenset(names & set(STAFF_GROUPS))
+
+
+def authenticate_staff(d: Directory, uid: str, password: str) -> tuple[str, frozenset[str]] | None:
+    """(dn, staff groups) when uid names exactly one entry under ou=staff and password binds as it; else None.
+
+    An empty or whitespace password never reaches the server: a simple bind with a DN and no password is an
+    unauthenticated (anonymous) bind, which a server may accept.
+    """
+    if not valid_staff_uid(uid) or not isinstance(password, str) or not password.strip():
+        return None
+    dn = d.find_uid(d.staff_dn, uid)
+    if not dn:
+        return None
+    conn = Connection(d.server(), dn, password, receive_timeout=d.timeout, raise_exceptions=False)
+    try:
+        if not conn.bind() or conn.result.get("result") != 0:
+            return None
+    except LDAPException:
+        return None
+    finally:
+        conn.unbind()
+    return dn, staff_groups(d, uid)
+
+# --- Member entries (member services) ---
+# Entries under ou=members: inetOrgPerson + posixAccount + shadowAccount, and altaMailAccount (our tiny
+# schema, app/members/ldap/alta.schema) for members with hosted mail. Disabling locks an entry with
+# shadowExpire=1 (expired since 2 January 1970): the schemas we load have no pwdAccountLockedTime (that
+# needs the ppolicy overlay), and PAM/nss-ldap honour shadowExpire while Postfix and Dovecot filter on it
+# (see playbooks/inventories/production.example/group_vars/mail.yml). Entries alta creates never carry
+# shadowExpire otherwise, so unlocking (removing it) restores exactly the state before the lock.
+
+MEMBER_OBJECT_CLASSES = ("inetOrgPerson", "posixAccount", "shadowAccount")
+MAIL_OBJECT_CLASS = "altaMailAccount"
+LOCKED_SHADOW_EXPIRE = "1"
+
+
+class EntryConflict(Exception):
+    """A member entry exists with other data than the one we would write; names the attribute."""
+
+    def __init__(self, dn: str, attribute: str):
+        super().__init__(f"{dn} exists with a different {attribute}")
+        self.dn, self.attribute = dn, attribute
+
+
+def _as_strings(value) -> list[str]:
+    values = value if isinstance(value, (list, tuple, set)) else [value]
+    return [str(v) for v in values if v is not None and str(v) != ""]
+
+
+def _read_raw(conn: Connection, dn: str, attributes: list[str]) -> dict[str, list[str]] | None:
+    """The entry's values as strings (no schema formatting), or None when there is no such entry."""
+    try:
+        found = conn.search(dn, "(objectClass=*)", BASE, attributes=attributes)
+    except LDAPException as exc:
+        if "NoSuchObject" in type(exc).__name__:
+            return None
+        raise
+    if not found or not conn.response:
+        return None
+    raw = conn.response[0].get("raw_attributes", {})
+    lowered = {k.lower(): v for k, v in raw.items()}
+    return {a: [v.decode("utf-8") for v in lowered.get(a.lower(), [])] for a in attributes}
+
+
+def ensure_member_entry(conn: Connection, d: Directory, uid: str, attributes: dict) -> str:
+    """Create the member's entry; "created", or "unchanged" when it exists with the same data.
+
+    Raises EntryConflict naming the first attribute whose existing value differs.
+    """
+    dn = d.member_dn(uid)
+    wanted = {name: _as_strings(value) for name, value in attributes.items()}
+    wanted["objectClass"] = list(MEMBER_OBJECT_CLASSES)
+    wanted["uid"] = [uid]
+    try:
+        conn.add(dn, attributes={k: v for k, v in wanted.items() if v})
+        return "created"
+    except LDAPException as exc:
+        if "EntryAlreadyExists" not in type(exc).__name__:
+            raise
+    existing = _read_raw(conn, dn, sorted(wanted))
+    if existing is None:
+        raise EntryConflict(dn, "dn")
+    for name in sorted(wanted):
+        if name == "objectClass":
+            have = {v.lower() for v in existing[name]}
+            if not {v.lower() for v in wanted[name]} <= have:
+                raise EntryConflict(dn, name)
+        elif sorted(existing[name]) != sorted(wanted[name]):
+            raise EntryConflict(dn, name)
+    return "unchanged"
+
+
+def ensure_mail_account(conn: Connection, d: Directory, uid: str, addresses: list[str], quota_mb: int) -> str:
+    """Give the member's entry exactly these mail addresses and this quota; "changed" or "unchanged"."""
+    from ldap3 import MODIFY_ADD, MODIFY_REPLACE
+
+    dn = d.member_dn(uid)
+    existing = _read_raw(conn, dn, ["objectClass", "altaMailAlias", "altaMailQuota"])
+    if existing is None:
+        raise EntryConflict(dn, "dn")
+    changes = {}
+    if MAIL_OBJECT_CLASS.lower() not in {v.lower() for v in existing["objectClass"]}:
+        changes["objectClass"] = [(MODIFY_ADD, [MAIL_OBJECT_CLASS])]
+    if sorted(v.lower() for v in existing["altaMailAlias"]) != sorted(a.lower() for a in addresses):
+        changes["altaMailAlias"] = [(MODIFY_REPLACE, list(addresses))]
+    if existing["altaMailQuota"] != [str(int(quota_mb))]:
+        changes["altaMailQuota"] = [(MODIFY_REPLACE, [str(int(quota_mb))])]
+    if not changes:
+        return "unchanged"
+    conn.modify(dn, changes)
+    return "changed"
+
+
+def set_member_locked(conn: Connection, d: Directory, uid: str, locked: bool) -> str:
+    """Lock (shadowExpire=1) or unlock the entry; "changed" or "unchanged"."""
+    from ldap3 import MODIFY_DELETE, MODIFY_REPLACE
+
+    dn = d.member_dn(uid)
+    existing = _read_raw(conn, dn, ["shadowExpire"])
+    if existing is None:
+        raise EntryConflict(dn, "dn")
+    is_locked = existing["shadowExpire"] == [LOCKED_SHADOW_EXPIRE]
+    if locked and not is_locked:
+        conn.modify(dn, {"shadowExpire": [(MODIFY_REPLACE, [LOCKED_SHADOW_EXPIRE])]})
+        return "changed"
+    if not locked and existing["shadowExpire"]:
+        conn.modify(dn, {"shadowExpire": [(MODIFY_DELETE, [])]})
+        return "changed"
+    return "unchanged"
+
+
+def read_member_entry(d: Directory, uid: str, attributes: list[str]) -> dict[str, list[str]] | None:
+    with d.service() as conn:
+        return _read_raw(conn, d.member_dn(uid), attributes)
+
+
+def set_member_password(d: Directory, uid: str, password: str) -> None:
+    """Password Modify extended operation as the service account; slapd stores only the {SSHA} hash."""
+    if not password or not password.strip():
+        raise ValueError("refusing to set an empty password")
+    with d.service() as conn:
+        if not conn.extend.standard.modify_password(d.member_dn(uid), new_password=password):
+            raise LDAPException(f"password modify refused: {conn.result.get('description')}")
+
+
+def member_can_bind(d: Directory, uid: str, password: str) -> bool:
+    """Whether the member can sign in to the directory with this password (never anonymously)."""
+    if not password or not password.strip():
+        return False
+    conn = Connection(d.server(), d.member_dn(uid), password, receive_timeout=d.timeout, raise_exceptions=False)
+    try:
+        return bool(conn.bind())
+    except LDAPException:
+        return False
+    finally:
+        conn.unbind()

@@ -12,6 +12,8 @@ from app.devservices import wait_for_port
 SCHEMA_DIR = Path("/etc/ldap/schema")
 MODULE_DIR = Path("/usr/lib/ldap")
 SCHEMAS = ("core", "cosine", "nis", "inetorgperson")
+# Mail aliases and quota for the mail servers (member services); production directories load it too.
+ALTA_SCHEMA = Path(__file__).resolve().parents[1] / "members" / "ldap" / "alta.schema"
 STAFF_GROUPS = ("support", "sysadmins")
 
 CONFIG = """\
@@ -32,6 +34,7 @@ rootpw {admin_hash}
 directory {root}/data
 index objectClass eq
 index uid,memberUid,mail eq
+index altaMailAlias eq
 
 # The service account sets members' passwords; members change their own; anonymous may only bind.
 access to dn.subtree="ou=members,{base}" attrs=userPassword
@@ -95,7 +98,7 @@ class Slapd:
         data = self.root / "data"
         conf = self.root / "slapd.conf"
         conf.write_text(CONFIG.format(
-            includes="\n".join(f"include {SCHEMA_DIR / s}.schema" for s in SCHEMAS),
+            includes="\n".join([f"include {SCHEMA_DIR / s}.schema" for s in SCHEMAS] + [f"include {ALTA_SCHEMA}"]),
             module_dir=MODULE_DIR, root=self.root, base=self.base_dn, admin_dn=self.admin_dn,
             admin_hash=_hash(self.admin_password), service_dn=self.service_dn,
         ))

@@ -24,6 +24,8 @@ class Member(Timestamped, Base):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled
     password_set_at: Mapped[datetime | None]
+    # Set by one conditional UPDATE when the activation email is queued, so it goes out once.
+    activation_queued_at: Mapped[datetime | None]
 
     application: Mapped[Application] = relationship()  # noqa: F821
     service_requests: Mapped[list[ServiceRequest]] = relationship(

@@ -1,0 +1,1 @@
+"""Members after approval: directory entries, activation (password) links, disable and re-enable."""
