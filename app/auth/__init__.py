@@ -22,9 +22,15 @@ login_manager.anonymous_user = Anonymous
 
 
 @login_manager.user_loader
-def _load_user(_session_id: str):
-    # Replaced by the server-side staff session loader once staff sign-in lands.
-    return None
+def _load_user(session_id: str):
+    from app.auth import services
+
+    return services.load(session_id)
+
+
+login_manager.login_view = "auth.login"
+# The server-side session row is the authority; no long-lived "remember me" cookie.
+login_manager.session_protection = "basic"
 
 
 from app.auth import views  # noqa: E402, F401 - registers the routes

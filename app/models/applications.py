@@ -16,6 +16,15 @@ class Application(Timestamped, Base):
     __tablename__ = "application"
     __table_args__ = (
         Index("ix_application_state_submitted_at", "state", "submitted_at", "id"),
+        # Review queue (app/review/queries.py): the open applications in submission order, read straight
+        # from this small index however many decided applications the table holds.
+        Index(
+            "ix_application_open_queue",
+            "submitted_at",
+            "id",
+            sqlite_where=text("state IN ('submitted', 'needs_info')"),
+            postgresql_where=text("state IN ('submitted', 'needs_info')"),
+        ),
         # A requested unix username is held by at most one open or approved application.
         Index(
             "uq_application_username_held",

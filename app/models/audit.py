@@ -15,6 +15,9 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_at_id", "at", "id"),
         Index("ix_audit_event_target", "target"),
+        # Audit log filters, newest first (keyset on id): see app/jobs/queries.py.
+        Index("ix_audit_event_actor_id", "actor", "id"),
+        Index("ix_audit_event_action_id", "action", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,12 @@ from app.models.states import JobState
 
 class ProvisioningJob(Base):
     __tablename__ = "provisioning_job"
-    __table_args__ = (Index("ix_provisioning_job_state_id", "state", "id"),)
+    __table_args__ = (
+        Index("ix_provisioning_job_state_id", "state", "id"),
+        # Console filters, newest first (keyset on id): see app/jobs/queries.py.
+        Index("ix_provisioning_job_playbook_id", "playbook", "id"),
+        Index("ix_provisioning_job_requested_by_id", "requested_by", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     playbook: Mapped[str] = mapped_column(String(64), index=True)
