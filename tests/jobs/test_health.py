@@ -1,0 +1,56 @@
+"""Health: live workers with heartbeats, queues and outbox; with no worker /healthz is 503 and staff see a banner."""
+
+from __future__ import annotations
+
+import time
+
+from app.extensions import db
+from app.jobs import monitor
+from tests.jobs.factories import make_job
+
+BANNER = "No provisioning worker is running"
+
+
+def _wait(predicate, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_with_no_worker_healthz_answers_503_naming_the_worker_and_staff_pages_show_the_banner(sysadmin, client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["down"] == ["worker"] and "worker" in response.json["parts"]["worker"]["error"]
+    assert BANNER in sysadmin.get("/jobs/").get_data(as_text=True)
+    assert BANNER in sysadmin.get("/audit/").get_data(as_text=True)
+    assert BANNER not in client.get("/").get_data(as_text=True)  # the public never sees it
+    health = sysadmin.get("/jobs/health").get_data(as_text=True)
+    assert "No worker is running" in health
+
+
+def test_a_running_worker_is_listed_alive_and_the_banner_goes_until_it_stops(sysadmin, client, worker_process):
+    assert _wait(monitor.worker_alive), "the worker never registered"
+    assert client.get("/healthz").status_code == 200
+    page = sysadmin.get("/jobs/health").get_data(as_text=True)
+    assert 'id="workers"' in page and "provision, mail" in page and BANNER not in page
+    worker_process.terminate()
+    worker_process.wait(20)
+    assert _wait(lambda: not monitor.worker_alive())
+    assert client.get("/healthz").status_code == 503
+    assert BANNER in sysadmin.get("/jobs/").get_data(as_text=True)
+
+
+def test_health_page_shows_queue_depths_oldest_queued_job_failures_and_outbox(sysadmin):
+    oldest = make_job("queued", queued_minutes_ago=90)
+    make_job("queued", queued_minutes_ago=5)
+    make_job("failed")
+    make_job("failed", queued_minutes_ago=60 * 30)  # finished more than 24 h ago: not counted
+    db.session.commit()
+    data = monitor.health()
+    assert data.oldest_queued.id == oldest.id and data.oldest_queued_age.total_seconds() >= 90 * 60
+    assert data.failed_24h == 1 and data.queue_depths == {"provision": 0, "mail": 0}
+    page = sysadmin.get("/jobs/health").get_data(as_text=True)
+    assert f'href="/jobs/{oldest.id}"' in page and "1 h 30 min" in page
