@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
 
 from sqlalchemy import func, select
 
@@ -91,15 +90,11 @@ def wait_all_active(member_ids: list[int], timeout: float) -> None:
 
 
 def run() -> list[Result]:
-    from tests.members.conftest import MailSchemaSlapd
-
-    with mock.patch("tests.support.Slapd", MailSchemaSlapd):
-        context = start_services(DATABASE)
-        services = context.__enter__()
+    context = start_services(DATABASE)
+    services = context.__enter__()
     work = Path(tempfile.mkdtemp(prefix="alta-bench-members-"))
     try:
         from app import create_app
-        from app.members.views import bp
 
         single = direct_single(work / "direct")
         results = []
@@ -107,8 +102,6 @@ def run() -> list[Result]:
             settings = dict(services.settings, SANDBOX=str(work / f"sandbox-{size}"),
                             MAIL_DIR=str(work / f"mail-{size}"))
             app = create_app(settings)
-            if "members" not in app.blueprints:
-                app.register_blueprint(bp)
             with app.app_context():
                 workers = start_workers(services, settings, work)
                 try:
