@@ -6,4 +6,4 @@ bp = Blueprint("onboarding", __name__)
 
 # Importing the views registers the routes; importing emails registers the mail builders, so the worker
 # (which builds the app with create_app) can send "onboarding.verify" and "onboarding.submitted".
-from app.onboarding import emails, status, steps, views  # noqa: E402, F401
+from app.onboarding import emails, relink, status, steps, views  # noqa: E402, F401

@@ -1,11 +1,20 @@
-"""The onboarding emails (verify the address, application received), built by the worker at send time."""
+"""The onboarding emails (verify the address, application received, fresh links), built by the worker."""
 
 from __future__ import annotations
 
-from app import mail
+from flask import current_app
+from sqlalchemy import select
+
+from app import audit, mail
 from app.extensions import db
-from app.models import Application
-from app.onboarding import sections, tokens
+from app.models import Application, ApplicationState
+from app.onboarding import labels, sections, tokens
+
+# Applications a person can ask a fresh link for: all but withdrawn ones. At most MAX_LINKS of them, the
+# newest, go in one email.
+LINKABLE_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO,
+                   ApplicationState.APPROVED, ApplicationState.REJECTED)
+MAX_LINKS = 5
 
 
 def _context(application: Application) -> dict:
@@ -38,3 +47,41 @@ def submitted(payload: dict) -> mail.Letter | None:
     return mail.Letter(to=application.email, language=application.language, template="onboarding_submitted",
                        subject="We received your application to join alta", context=_context(application),
                        target=f"application:{application.id}")
+
+
+@mail.message("onboarding.link")
+def fresh_links(payload: dict) -> mail.Letter | None:
+    """One email listing every application of the address, each with a new link that replaces the old one.
+
+    The new nonces are committed by mail.deliver only once the message has gone out: if sending fails,
+    the old links keep working and the retry mints new ones.
+    """
+    ids = payload.get("application_ids") or []
+    if not ids:
+        return None  # an address we have no application for: nothing is sent
+    applications = db.session.scalars(select(Application).where(
+        Application.id.in_(ids), Application.state.in_(LINKABLE_STATES)).order_by(Application.id.desc())).all()
+    if not applications:
+        return None
+    newest = applications[0]
+    # Only those still at the newest one's address, should one have changed its address meanwhile.
+    applications = [a for a in applications if a.email.lower() == newest.email.lower()]
+    entries = []
+    for application in applications:
+        token = tokens.issue(application)
+        editable = sections.is_editable(application)
+        entries.append({
+            "name": application.display_name,
+            "started": application.created_at.strftime("%Y-%m-%d"),
+            "state": labels.APPLICATION_STATES[application.state],
+            "editable": editable,
+            # The verify link confirms the address too (this email proves it is theirs) and resumes the draft.
+            "url": tokens.link("/join/verify/" if editable else "/status/", token),
+        })
+        audit.record("system", "application.link_reissued", f"application:{application.id}",
+                     {"reason": payload.get("reason", "lost_link")})
+    return mail.Letter(to=newest.email, language=newest.language, template="onboarding_link",
+                       subject="Your new link to your application to join alta",
+                       context={"person": newest.full_name, "entries": entries,
+                                "support_email": current_app.config["SUPPORT_EMAIL"]},
+                       target=f"application:{newest.id}")

@@ -58,8 +58,13 @@ def _countries(language: str) -> list[tuple[str, str]]:
                                                                                   if c not in first]]
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class StartForm(FlaskForm):
-    email = StringField(_l("Email address"), validators=[
+    # Stripped first: an address pasted from an email often brings a space along.
+    email = StringField(_l("Email address"), filters=[_strip], validators=[
         DataRequired(_l("Enter your email address")), Length(max=254, message=_l("Use at most 254 characters")),
         Email(_l("Enter an email address like name@example.org"))])
     full_name = StringField(_l("Your full name"), validators=[
@@ -98,6 +103,14 @@ class StartForm(FlaskForm):
             self.organisation_name.errors = [*self.organisation_name.errors, _l("Enter the organisation's name")]
             ok = False
         return ok
+
+
+class LinkRequestForm(FlaskForm):
+    """"Lost your link?": the address the application was made with, and the same honeypot as the start page."""
+    email = StringField(_l("Email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your email address")), Length(max=254, message=_l("Use at most 254 characters")),
+        Email(_l("Enter an email address like name@example.org"))])
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
 
 
 class ConsentForm(FlaskForm):

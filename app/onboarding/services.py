@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, documents, mail
@@ -49,8 +49,16 @@ def _save_progress(application: Application, **sections_done) -> None:
 
 
 def start(*, email: str, full_name: str, kind: str, organisation_name: str | None, contact_person: str | None,
-          organisation_size: str | None, country: str, language: str) -> Application:
-    """Open a draft application and email a link that verifies the address and resumes the draft."""
+          organisation_size: str | None, country: str, language: str) -> Application | None:
+    """Open a draft application and email a link that verifies the address and resumes the draft.
+
+    When the address already has a draft, no second one is opened: the person gets fresh links to their
+    applications by email instead, and None is returned (the typed answers are not applied to the draft:
+    whoever typed them has not shown yet that they read that mailbox)."""
+    if applications_for(email, (ApplicationState.DRAFT,)):
+        _queue_links(email, reason="started_again")
+        db.session.commit()
+        return None
     application = Application(state=ApplicationState.DRAFT, progress={"about": True})
     _apply_about(application, email=email, full_name=full_name, kind=kind, organisation_name=organisation_name,
                  contact_person=contact_person, organisation_size=organisation_size, country=country,
@@ -90,6 +98,26 @@ def update_about(application: Application, **about) -> None:
     _save_progress(application, about=True)
     audit.record(actor(application), "application.about_changed", f"application:{application.id}",
                  {"email_changed": changed_email})
+    db.session.commit()
+
+
+def applications_for(email: str, states=emails.LINKABLE_STATES) -> list[int]:
+    """Ids of the address's applications in these states, newest first (the address compared ignoring case)."""
+    address = (email or "").strip().lower()
+    return list(db.session.scalars(select(Application.id).where(
+        func.lower(Application.email) == address, Application.state.in_(states),
+    ).order_by(Application.id.desc()).limit(emails.MAX_LINKS)))
+
+
+def _queue_links(email: str, reason: str) -> None:
+    # Ids only in the outbox; an unknown address queues an empty list, which the worker sends nothing for,
+    # so a request does the same work (one lookup, one outbox row, one commit) whether or not it matched.
+    mail.queue("onboarding.link", application_ids=applications_for(email), reason=reason)
+
+
+def request_link(email: str) -> None:
+    """"Lost your link?": email fresh links to the address's applications, if it has any (see emails.fresh_links)."""
+    _queue_links(email, reason="lost_link")
     db.session.commit()
 
 

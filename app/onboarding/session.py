@@ -12,6 +12,8 @@ from app.models import Application
 from app.onboarding import sections, tokens
 
 SESSION_KEY = "application_id"
+# The start page's answers when the address already had a draft, so going back shows them again.
+TYPED_ANSWERS_KEY = "start_answers"
 
 
 def remember(application: Application) -> None:

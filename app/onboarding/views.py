@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -13,6 +13,7 @@ from app.extensions import limiter
 from app.onboarding import bp, labels, sections, services, tokens
 from app.onboarding.forms import ConfirmForm, StartForm
 from app.onboarding.session import (
+    TYPED_ANSWERS_KEY,
     after_save,
     current_application,
     remember,
@@ -67,6 +68,19 @@ def _counts_as_signup(response) -> bool:
     return response.status_code == 303
 
 
+KEEP_ANSWERS_SECONDS = 3600
+
+
+def _kept_answers() -> dict | None:
+    """Answers typed before we found the address already had a draft, shown again when the person goes
+    back; only for an hour, so the next person at a shared computer does not find them."""
+    kept = session.get(TYPED_ANSWERS_KEY)
+    if not isinstance(kept, dict) or time.time() - kept.get("at", 0) > KEEP_ANSWERS_SECONDS:
+        session.pop(TYPED_ANSWERS_KEY, None)
+        return None
+    return kept.get("answers")
+
+
 @bp.route("/join/", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"], scope="join-ip",
                deduct_when=_counts_as_signup)
@@ -77,14 +91,19 @@ def start():
     if (request.method == "GET" and application is not None and sections.is_editable(application)
             and "new" not in request.args):
         return see_other("onboarding.tasks")
-    form = StartForm()
+    form = StartForm(data=_kept_answers() if request.method == "GET" else None)
     if form.validate_on_submit():
         if form.website.data:
             return see_other("onboarding.check_email")  # a bot: pretend all went well, create nothing
         if _filled_too_fast(form):
             form.started.errors.append(_("That was very quick. Check your answers and send the form again."))
         else:
-            application = services.start(**{name: form[name].data for name in ABOUT_FIELDS})
+            answers = {name: form[name].data for name in ABOUT_FIELDS}
+            application = services.start(**answers)
+            if application is None:  # the address has a draft already: a link to it was emailed instead
+                session[TYPED_ANSWERS_KEY] = {"answers": answers, "at": int(time.time())}
+                return see_other("onboarding.already_started")
+            session.pop(TYPED_ANSWERS_KEY, None)
             remember(application)
             return see_other("onboarding.check_email")
     if request.method == "GET" or _clock_issued(form.started.data) is None:
