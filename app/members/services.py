@@ -16,7 +16,14 @@ from app.provisioning import jobs
 
 
 class MemberStateError(Exception):
-    """The member is not in a state this action applies to (e.g. disabling a disabled member)."""
+    """The member is not in a state this action applies to (e.g. disabling a disabled member).
+
+    `busy` is true when the refusal is because earlier jobs for the member's services have not run yet.
+    """
+
+    def __init__(self, message: str, busy: bool = False):
+        super().__init__(message)
+        self.busy = busy
 
 
 def _switch(member_id: int, actor: str, reason: str, *, to: str, from_: str, job_state: str,
@@ -29,6 +36,11 @@ def _switch(member_id: int, actor: str, reason: str, *, to: str, from_: str, job
         raise MemberStateError(f"member {member_id} is not {from_}")
     member = db.session.get(Member, member_id)
     db.session.refresh(member)
+    if any(r.state in (ServiceState.REQUESTED, ServiceState.QUEUED) for r in member.service_requests):
+        # Switching back before the last switch's jobs ran would plan nothing for those services and
+        # leave the member marked one way with services and entry the other: wait for the jobs.
+        db.session.rollback()
+        raise MemberStateError(f"member {member_id} has services still being set up", busy=True)
     # Services already provisioned once (active, failed, disabled); never ones still requested or queued.
     requests = [r for r in member.service_requests
                 if r.state in (ServiceState.ACTIVE, ServiceState.FAILED, ServiceState.DISABLED)]

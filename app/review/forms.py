@@ -44,3 +44,11 @@ class AssignForm(FlaskForm):
 class BulkApproveForm(FlaskForm):
     application_id = SelectMultipleField(_l("Selected applications"), coerce=int, validate_choice=False,
                                          validators=[DataRequired(message=_l("Select at least one application."))])
+
+
+class MemberSwitchForm(FlaskForm):
+    """Switch a member's services off or back on (a support decision); the reason goes to the audit log."""
+
+    reason = TextAreaField(_l("Reason, for the record"), validators=[
+        DataRequired(message=_l("Enter the reason for switching the services: it goes into the record.")),
+        Length(max=MAX_TEXT, message=_l("The reason must be %(max)d characters or fewer."))])

@@ -12,13 +12,15 @@ from flask_login import current_user
 from app import documents
 from app.auth.access import SUPPORT, role_required
 from app.extensions import db
-from app.models import DocumentVersion, utcnow
+from app.members import services as member_services
+from app.models import DocumentVersion, Member, utcnow
 from app.review import bp, labels, queries, services
 from app.review.forms import (
     ApproveForm,
     AssignForm,
     BulkApproveForm,
     InfoForm,
+    MemberSwitchForm,
     NoteForm,
     RejectForm,
     UndoForm,
@@ -52,6 +54,7 @@ def _detail_page(application_id: int, failed=None, **forms):
     context = {
         "approve_form": ApproveForm(), "reject_form": RejectForm(), "info_form": InfoForm(),
         "undo_form": UndoForm(), "note_form": NoteForm(), "assign_form": AssignForm(),
+        "switch_form": MemberSwitchForm(),
     }
     context.update(forms)
     status = 200
@@ -59,8 +62,13 @@ def _detail_page(application_id: int, failed=None, **forms):
         context["form"] = failed  # the layout titles the page "Error: …"
         status = 200  # as the other forms of the site: the page again, with the errors
     return render_template("review/detail.html", application=application, history=queries.history(application_id),
+                           member=_member_of(application_id),
                            undo_until=undo_until, now=utcnow(), labels=labels,
                            warning_days=int(current_app.config["REVIEW_AGE_WARNING_DAYS"]), **context), status
+
+
+def _member_of(application_id: int) -> Member | None:
+    return db.session.scalar(db.select(Member).where(Member.application_id == application_id))
 
 
 @bp.get("/<int:application_id>")
@@ -165,3 +173,38 @@ def bulk_approve():
     for application_id, error in sorted(result.refused.items()):
         flash(_("Application %(id)s: %(why)s", id=application_id, why=labels.review_error(error)), "error")
     return back
+
+
+def _switch_member(application_id: int, action, done_message: str):
+    """Disable or re-enable the services of the application's member (support decision, audited)."""
+    member = _member_of(application_id)
+    if member is None:
+        abort(404)
+    form = MemberSwitchForm()
+    if not form.validate_on_submit():
+        return _detail_page(application_id, failed=form, switch_form=form)
+    try:
+        action(member.id, current_user.uid, form.reason.data)
+    except member_services.MemberStateError as exc:
+        if exc.busy:
+            flash(_("The member's services are still being set up or switched; try again once their jobs "
+                    "have finished. Nothing changed."), "error")
+        else:
+            flash(_("The member's services were already switched that way; nothing changed."), "error")
+        return _see(application_id, "#member")
+    flash(done_message, "success")
+    return _see(application_id, "#member")
+
+
+@bp.post("/<int:application_id>/member/disable")
+@role_required(SUPPORT)
+def disable_member(application_id: int):
+    return _switch_member(application_id, member_services.disable_member,
+                          _("The member's services are being switched off."))
+
+
+@bp.post("/<int:application_id>/member/enable")
+@role_required(SUPPORT)
+def enable_member(application_id: int):
+    return _switch_member(application_id, member_services.enable_member,
+                          _("The member's services are being switched back on."))

@@ -58,3 +58,18 @@ def test_enabling_an_active_member_is_refused(app):
     db.session.commit()
     with pytest.raises(services.MemberStateError):
         services.enable_member(member.id, "ana", "why")
+
+
+def test_enabling_before_the_disable_jobs_ran_is_refused_and_changes_nothing(app):
+    member = make_member(state=ServiceState.ACTIVE)
+    db.session.commit()
+    services.disable_member(member.id, "ana", "dues")
+    jobs_before = db.session.query(ProvisioningJob).count()
+    with pytest.raises(services.MemberStateError) as refused:
+        services.enable_member(member.id, "beto", "paid after all")
+    assert refused.value.busy
+    db.session.expire_all()
+    # Still consistently disabled: the member, the queued switch-off jobs, no new jobs, no audit event.
+    assert db.session.get(Member, member.id).state == "disabled"
+    assert db.session.query(ProvisioningJob).count() == jobs_before
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "member.enable")).all() == []
