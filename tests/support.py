@@ -6,6 +6,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,3 +105,25 @@ def _migrate(settings: dict) -> None:
         from app.extensions import db
 
         db.engine.dispose()
+
+
+def wait_for(predicate, seconds: float = 20.0, step: float = 0.1, what: str | None = None,
+             fresh_session: bool = False):
+    """Poll predicate until it returns something truthy; return that, or the last value on time-out.
+
+    With `what`, a time-out raises AssertionError naming what was awaited. With `fresh_session`, the
+    test's db.session is rolled back before each poll, so rows other processes committed are seen.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        if fresh_session:
+            from app.extensions import db
+
+            db.session.rollback()
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            break
+        time.sleep(step)
+    if not value and what:
+        raise AssertionError(f"timed out waiting for {what}")
+    return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,6 +13,7 @@ from app import config, create_app
 from app.devservices import free_port
 from app.devservices.redis import RedisServer
 from app.models import Base, DocumentVersion
+from tests.support import wait_for
 
 
 def test_factory_refuses_production_with_the_default_secret():
@@ -142,14 +142,6 @@ def test_every_spanish_translation_is_present():
     assert out.returncode == 0, out.stdout[-3000:]
 
 
-def _wait_for(predicate, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    return predicate()
 
 
 def test_healthz_is_200_with_every_part_up_and_503_naming_redis_once_it_is_killed(
@@ -162,7 +154,7 @@ def test_healthz_is_200_with_every_part_up_and_503_naming_redis_once_it_is_kille
     application = create_app(app_settings)
     client = application.test_client()
 
-    response = _wait_for(lambda: (r := client.get("/healthz")).status_code == 200 and r, 30)
+    response = wait_for(lambda: (r := client.get("/healthz")).status_code == 200 and r, 30)
     assert response, client.get("/healthz").get_json()
     assert response.get_json()["parts"] == {
         "database": {"ok": True}, "redis": {"ok": True}, "ldap": {"ok": True}, "worker": {"ok": True}}

@@ -84,7 +84,12 @@ def test_fuzzed_requests_from_the_openapi_file_never_get_a_500(client, seeded, p
         full = "/api/v1" + url + ("?" + urlencode(query) if query else "")
         response = getattr(client, method)(full, headers=seeded)
         assert response.status_code < 500, (full, response.status_code)
-        assert response.status_code in {int(c) for c in operation["responses"]} | {404, 405}, full
+        allowed = {int(c) for c in operation["responses"]} | {404, 405}
+        if any("/" in values.get(p["name"], "") for p in params if p["in"] == "path"):
+            # An encoded slash is decoded before routing (by every WSGI server): the router may then
+            # redirect to the canonical URL. Still never a 500.
+            allowed.add(308)
+        assert response.status_code in allowed, full
         if response.status_code == 200:
             schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
             _check_shape(schema, response.json)

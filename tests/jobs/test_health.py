@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from app.extensions import db
 from app.jobs import monitor
 from tests.jobs.factories import make_job
+from tests.support import wait_for
 
 BANNER = "No provisioning worker is running"
 
 
-def _wait(predicate, seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_with_no_worker_healthz_answers_503_naming_the_worker_and_staff_pages_show_the_banner(sysadmin, client):
@@ -32,13 +24,13 @@ def test_with_no_worker_healthz_answers_503_naming_the_worker_and_staff_pages_sh
 
 
 def test_a_running_worker_is_listed_alive_and_the_banner_goes_until_it_stops(sysadmin, client, worker_process):
-    assert _wait(monitor.worker_alive), "the worker never registered"
+    assert wait_for(monitor.worker_alive), "the worker never registered"
     assert client.get("/healthz").status_code == 200
     page = sysadmin.get("/jobs/health").get_data(as_text=True)
     assert 'id="workers"' in page and "provision, mail" in page and BANNER not in page
     worker_process.terminate()
     worker_process.wait(20)
-    assert _wait(lambda: not monitor.worker_alive())
+    assert wait_for(lambda: not monitor.worker_alive())
     assert client.get("/healthz").status_code == 503
     assert BANNER in sysadmin.get("/jobs/").get_data(as_text=True)
 

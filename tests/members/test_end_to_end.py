@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
 
 from sqlalchemy import select
 
@@ -19,20 +18,12 @@ from app.members.entries import job_items
 from app.models import JobState, Outbox, ProvisioningJob, ServiceRequest, ServiceState
 from tests.members.factories import make_member, plan_jobs
 from tests.members.playbooks import drush_calls, run_playbook
+from tests.support import wait_for
 
 HOSTILE = "Zoë \"{{ lookup('pipe','touch /tmp/alta-e2e-pwned') }}\" $(touch /tmp/alta-e2e-pwned2) ,=+<>;\\ *)(uid=*)"
 PASSWORD = "a long and memorable passphrase"
 
 
-def wait_for(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        db.session.rollback()
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_approval_provisions_everything_and_the_member_sets_a_password(mailbox, app, worker_process, sandbox,
@@ -51,7 +42,7 @@ def test_approval_provisions_everything_and_the_member_sets_a_password(mailbox, 
         return states if all(s in {JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.LOST,
                                    JobState.CANCELED} for s in states) else None
 
-    states = wait_for(finished, 240, "the three jobs")
+    states = wait_for(finished, 240, what="the three jobs", fresh_session=True)
     errors = db.session.scalars(select(ProvisioningJob.error).where(ProvisioningJob.id.in_([j.id for j in jobs])))
     assert states == [JobState.SUCCESSFUL] * 3, list(errors)
     assert set(db.session.scalars(select(ServiceRequest.state).where(
@@ -89,9 +80,10 @@ def test_approval_provisions_everything_and_the_member_sets_a_password(mailbox, 
     def activation_row():
         return db.session.scalar(select(Outbox).where(Outbox.kind == "mail", Outbox.payload["member_id"].as_integer()
                                                       == rosa.id))
-    wait_for(activation_row, 30, "the activation email to be queued")
+    wait_for(activation_row, 30, what="the activation email to be queued", fresh_session=True)
 
-    wait_for(lambda: mailbox.to("rosa@example.net"), 30, "the worker to send the activation email")
+    wait_for(lambda: mailbox.to("rosa@example.net"), 30, what="the worker to send the activation email",
+             fresh_session=True)
     worker_process.terminate()
     worker_process.wait(30)
     (message,) = mailbox.to("rosa@example.net")

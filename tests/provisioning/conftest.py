@@ -127,14 +127,6 @@ def processes_mentioning(*needles: str) -> list[str]:
     return found
 
 
-def wait_for(predicate, seconds: float, step: float = 0.1):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def job_state(job_id: int) -> str:

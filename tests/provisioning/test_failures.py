@@ -14,8 +14,9 @@ from app.devservices.redis import RedisServer
 from app.extensions import db
 from app.models import AuditEvent, JobEvent, Outbox, ProvisioningJob
 from app.provisioning import services
-from tests.provisioning.conftest import approve, crash, job_state, processes_mentioning, wait_for
+from tests.provisioning.conftest import approve, crash, job_state, processes_mentioning
 from tests.provisioning.test_runs import finished
+from tests.support import wait_for
 
 
 def task_started(job_id: int, task: str) -> bool:

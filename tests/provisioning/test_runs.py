@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import AuditEvent, JobEvent, ProvisioningJob, ServiceRequest
 from app.provisioning import services
 from app.queues import get_queue, get_redis
-from tests.provisioning.conftest import approve, job_state, wait_for
+from tests.provisioning.conftest import approve, job_state
+from tests.support import wait_for
 
 DONE = ("successful", "failed", "timeout", "canceled", "lost")
 
