@@ -29,6 +29,17 @@ class Services:
     postgres: PostgresServer | None = None
     settings: dict = field(default_factory=dict)
 
+    def second_database(self, name: str) -> dict:
+        """Settings for another, migrated database beside the main one (benchmarks compare two sizes)."""
+        if self.postgres:
+            self.postgres.create_database(name)
+            url = self.postgres.url(name)
+        else:
+            url = f"sqlite:///{self.root / (name + '.db')}"
+        settings = dict(self.settings, DATABASE_URL=url)
+        _migrate(settings)
+        return settings
+
     def env(self, **extra) -> dict:
         """Environment for a subprocess (worker, gunicorn) that should use the same services."""
         import json

@@ -6,6 +6,7 @@ Nothing here is used in production, where alta talks to the cooperative's own LD
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 
 
@@ -30,3 +31,13 @@ def wait_for_port(port: int, process=None, seconds: float = 15.0, name: str = "s
             raise RuntimeError(f"{name} exited with code {process.returncode} before listening on {port}")
         time.sleep(0.02)
     raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {seconds} s")
+
+
+def stop_process(process: subprocess.Popen | None, seconds: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `seconds`."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()

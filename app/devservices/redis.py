@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from app.devservices import wait_for_port
+from app.devservices import stop_process, wait_for_port
 
 
 class RedisServer:
@@ -31,10 +31,5 @@ class RedisServer:
         wait_for_port(self.port, self.process, name="redis-server")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         self.process = None

@@ -161,23 +161,14 @@ def _measure(clients: dict, pages: dict[str, dict[str, str]]) -> dict[str, dict[
     return {name: {size: p95(times) for size, times in by_size.items()} for name, by_size in samples.items()}
 
 
-def _second_database(services) -> str:
-    if services.postgres:
-        services.postgres.create_database("alta_small")
-        return services.postgres.url("alta_small")
-    return f"sqlite:///{services.root / 'alta-small.db'}"
-
-
 def run() -> list[Result]:
     from app import create_app
     from app.extensions import db
     from tests.conftest import FormHelper, IsolatedClient, StaffHelper
-    from tests.support import _migrate
 
     with start_services(DATABASE) as services:
         password = StaffHelper(services).create("benchsam", "sysadmins")
-        small_settings = dict(services.settings, DATABASE_URL=_second_database(services))
-        _migrate(small_settings)
+        small_settings = services.second_database("alta_small")
         clients, seed_seconds = {}, 0.0
         for size, settings, jobs in (("small", small_settings, SMALL), ("large", services.settings, LARGE)):
             app = create_app(settings)
