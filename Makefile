@@ -6,8 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-sqlite test-postgresql bench lint setup system translations clean
 
-$(STAMP): pyproject.toml
-	scripts/setup-system.sh
+$(STAMP): pyproject.toml | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

@@ -42,3 +42,26 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - start)
     return out
+
+
+def timestamp(value, sqlite: bool) -> str:
+    """A datetime as seeding writes it: SQLite keeps naive UTC (as app/models/base.py's UTCDateTime
+    writes it); PostgreSQL takes the offset."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value.isoformat()
+
+
+def bulk_insert(engine, table: str, columns: tuple[str, ...], rows) -> None:
+    """Seed rows fast: executemany on SQLite, COPY on PostgreSQL. Our own table and column names only."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            marks = ",".join("?" * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+        else:
+            with cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()

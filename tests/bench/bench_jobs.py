@@ -19,7 +19,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import Result, p95
+from tests.bench import Result, bulk_insert, p95, timestamp
 from tests.support import DATABASE, start_services
 
 SMALL = 1_000
@@ -33,11 +33,10 @@ GOAL = 1.5
 PLAYBOOKS = ("hosting.yml", "email.yml", "drupal.yml")
 STATES = ("successful", "successful", "successful", "failed", "canceled", "timeout")
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+EVENT_COLUMNS = ("id", "job_id", "counter", "event", "host", "task", "item_label", "status", "changed", "duration",
+                 "data", "created_at")
 
 
-def _ts(value: datetime, sqlite: bool) -> str:
-    # SQLite keeps naive UTC (as app/models/base.py's UTCDateTime writes it); PostgreSQL takes the offset.
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value.isoformat()
 
 
 class Seeder:
@@ -45,33 +44,19 @@ class Seeder:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
 
-    def _write(self, table: str, columns: tuple[str, ...], rows) -> None:
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            if self.sqlite:
-                marks = ",".join("?" * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
-            else:
-                with cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            raw.commit()
-        finally:
-            raw.close()
 
     def members(self, count: int = RARE) -> list[int]:
         """Applications, members and one hosting request each; returns the service request ids."""
-        now = _ts(T0, self.sqlite)
-        self._write("application", ("id", "email", "kind", "full_name", "country", "language", "movements",
+        now = timestamp(T0, self.sqlite)
+        bulk_insert(self.engine, "application", ("id", "email", "kind", "full_name", "country", "language", "movements",
                                     "progress", "state", "username", "created_at", "updated_at"),
                     [(n, f"bench{n}@example.org", "individual", f"Bench {n}", "MX", "es", "[]", "{}", "approved",
                       f"bench{n}", now, now) for n in range(1, count + 1)])
-        self._write("member", ("id", "application_id", "uid", "uid_number", "ldap_dn", "member_since",
+        bulk_insert(self.engine, "member", ("id", "application_id", "uid", "uid_number", "ldap_dn", "member_since",
                                "languages", "state", "created_at", "updated_at"),
                     [(n, n, f"bench{n}", 20000 + n, f"uid=bench{n},ou=members", now, "[]", "active", now, now)
                      for n in range(1, count + 1)])
-        self._write("service_request", ("id", "application_id", "member_id", "kind", "params", "state",
+        bulk_insert(self.engine, "service_request", ("id", "application_id", "member_id", "kind", "params", "state",
                                         "created_at", "updated_at"),
                     [(n, n, n, "hosting", "{}", "active", now, now) for n in range(1, count + 1)])
         return list(range(1, count + 1))
@@ -84,36 +69,34 @@ class Seeder:
             for n in range(first, last + 1):
                 queued = T0 + timedelta(seconds=n * 30)
                 yield (n, PLAYBOOKS[n % 3], STATES[n % len(STATES)], 1, f"staff{n % 7}", "{}",
-                       _ts(queued, self.sqlite), _ts(queued + timedelta(seconds=2), self.sqlite),
-                       _ts(queued + timedelta(seconds=2 + n % 90), self.sqlite), 0, false, false)
+                       timestamp(queued, self.sqlite), timestamp(queued + timedelta(seconds=2), self.sqlite),
+                       timestamp(queued + timedelta(seconds=2 + n % 90), self.sqlite), 0, false, false)
 
-        self._write("provisioning_job", ("id", "playbook", "state", "attempt", "requested_by", "options",
+        bulk_insert(self.engine, "provisioning_job", ("id", "playbook", "state", "attempt", "requested_by", "options",
                                          "queued_at", "started_at", "finished_at", "rc", "cancel_requested",
                                          "stdout_truncated"), job_rows())
-        self._write("job_item", ("id", "job_id", "service_request_id", "label", "status"),
+        bulk_insert(self.engine, "job_item", ("id", "job_id", "service_request_id", "label", "status"),
                     ((n, n, 1 + n % MEMBERS, f"bench{1 + n % MEMBERS}", "ok") for n in range(first, last + 1)))
         if first == 1:
-            self._write("job_item", ("id", "job_id", "service_request_id", "label", "status"),
+            bulk_insert(self.engine, "job_item", ("id", "job_id", "service_request_id", "label", "status"),
                         [(10**9 + n, n * 97, RARE, f"bench{RARE}", "ok") for n in range(1, 6)])
         data = json.dumps({"res": {"changed": True, "msg": "done"}})
 
         def event_rows():
             for job in range(first, last + 1):
-                at = _ts(T0 + timedelta(seconds=job * 30), self.sqlite)
+                at = timestamp(T0 + timedelta(seconds=job * 30), self.sqlite)
                 for c in range(1, events_per_job + 1):
                     yield ((job - 1) * events_per_job + c, job, c, "runner_on_ok", "localhost", f"task {c}",
                            f"bench{1 + job % MEMBERS}", "ok", true if c % 2 else false, 0.25, data, at)
 
-        self._write("job_event", ("id", "job_id", "counter", "event", "host", "task", "item_label", "status",
-                                  "changed", "duration", "data", "created_at"), event_rows())
+        bulk_insert(self.engine, "job_event", EVENT_COLUMNS, event_rows())
 
     def detail_job(self, job_id: int, events: int) -> None:
         """A failed job with `events` events, ids after every seeded event (so it is the same in both phases)."""
-        self._write("job_event", ("id", "job_id", "counter", "event", "host", "task", "item_label", "status",
-                                  "changed", "duration", "data", "created_at"),
+        bulk_insert(self.engine, "job_event", EVENT_COLUMNS,
                     [(10**9 + job_id * 1000 + c, job_id, EVENTS_PER_JOB + c, "runner_on_ok", "localhost",
                       f"detail task {c}", "bench1", "ok", 0 if self.sqlite else False, 0.1, "{}",
-                      _ts(T0, self.sqlite)) for c in range(1, events + 1)])
+                      timestamp(T0, self.sqlite)) for c in range(1, events + 1)])
 
     def analyze(self) -> None:
         raw = self.engine.raw_connection()

@@ -21,7 +21,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import Result, p95
+from tests.bench import Result, bulk_insert, p95, timestamp
 from tests.support import DATABASE, start_services
 
 SMALL = 1_000
@@ -34,8 +34,6 @@ DECIDED = ("approved", "approved", "approved", "rejected", "withdrawn")
 SERVICES = ("hosting", "email", "drupal")
 
 
-def _ts(value: datetime, sqlite: bool) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value.isoformat()
 
 
 class Seeder:
@@ -43,20 +41,6 @@ class Seeder:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
 
-    def _write(self, table: str, columns: tuple[str, ...], rows) -> None:
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            if self.sqlite:
-                marks = ",".join("?" * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
-            else:
-                with cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            raw.commit()
-        finally:
-            raw.close()
 
     def applications(self, total: int) -> None:
         """OPEN open applications (ids 1..OPEN, the newest) and total - OPEN decided ones before them."""
@@ -71,25 +55,25 @@ class Seeder:
 
         def app_rows():
             for n in range(1, total + 1):
-                at = _ts(submitted(n), self.sqlite)
+                at = timestamp(submitted(n), self.sqlite)
                 yield (n, f"persona{n}@example.org", "individual", f"Persona Número {n}", "MX",
                        "es" if n % 3 else "en", "[]", "{}", state(n), f"socia{n}", at,
                        f"staff{n % 4}" if n % 2 else None, at, at)
 
-        self._write("application", ("id", "email", "kind", "full_name", "country", "language", "movements",
+        bulk_insert(self.engine, "application", ("id", "email", "kind", "full_name", "country", "language", "movements",
                                     "progress", "state", "username", "submitted_at", "assignee", "created_at",
                                     "updated_at"), app_rows())
 
         def request_rows():
             ident = 0
             for n in range(1, total + 1):
-                at = _ts(submitted(n), self.sqlite)
+                at = timestamp(submitted(n), self.sqlite)
                 for kind in SERVICES[: 1 + n % 3]:
                     ident += 1
                     yield (ident, n, kind, json.dumps({"domain": f"sitio{n}.example.org"}),
                            "requested" if n <= OPEN else "active", at, at)
 
-        self._write("service_request", ("id", "application_id", "kind", "params", "state", "created_at",
+        bulk_insert(self.engine, "service_request", ("id", "application_id", "kind", "params", "state", "created_at",
                                         "updated_at"), request_rows())
 
     def analyze(self) -> None:
