@@ -2,12 +2,20 @@
 
 Services just add rows with `outbox.add(...)` and commit once. A session listener remembers the rows
 flushed in the transaction and, after the commit, enqueues them (RQ job id `job-<id>` or `mail-<id>`,
-with only the id as argument). If Redis is down the rows stay undispatched and `sweep()` re-pushes them.
+with only the id as argument).
+
+A row is written already marked dispatched (the model's default), so the usual path costs no second
+transaction: only a push that fails clears `dispatched_at` (and counts the attempt), and `sweep()`
+re-pushes those. A process that
+dies between the commit and the push leaves a row marked dispatched that never reached Redis; the
+sweepers' second nets catch it: mail rows not done after `redeliver_after_seconds` are pushed again,
+and queued jobs that Redis does not hold are re-queued (app/provisioning/sweeper.py).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, has_app_context
@@ -27,6 +35,19 @@ ROUTES = {
 }
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What a push needs of a row, copied at flush time so that no query is needed after the commit."""
+
+    id: int
+    kind: str
+    payload: dict
+
+    @classmethod
+    def of(cls, row: Outbox) -> Pending:
+        return cls(row.id, row.kind, dict(row.payload))
+
+
 def add(kind: str, **payload) -> Outbox:
     """Record work for after the commit. Payload: ids and names only, never personal data or secrets."""
     if kind not in ROUTES:
@@ -36,29 +57,41 @@ def add(kind: str, **payload) -> Outbox:
     return row
 
 
-def rq_job_id(row: Outbox) -> str:
+def rq_job_id(row: Outbox | Pending) -> str:
     _queue, _task, prefix, key = ROUTES[row.kind]
     return f"{prefix}-{row.payload[key] if key else row.id}"
 
 
-def push(rows: list[Outbox]) -> int:
-    """Enqueue rows on RQ and mark them dispatched; returns how many went. Redis errors are logged."""
-    sent = []
-    for row in rows:
-        queue_name, task, _prefix, key = ROUTES[row.kind]
-        argument = row.payload[key] if key else row.id
-        timeout = current_app.config["JOB_TIMEOUT_SECONDS"] + 120 if row.kind == "job" else 120
-        try:
-            get_queue(queue_name).enqueue(task, argument, job_id=rq_job_id(row), job_timeout=timeout,
-                                          result_ttl=3600, failure_ttl=7 * 86400)
-        except Exception as exc:  # noqa: BLE001 - Redis down or refusing: the sweeper retries
-            log.warning("outbox %s not dispatched: %s", row.id, exc)
-            db.session.execute(update(Outbox).where(Outbox.id == row.id)
-                               .values(attempts=Outbox.attempts + 1, last_error=str(exc)[:500]))
-            continue
-        sent.append(row.id)
+def _enqueue(item: Pending) -> str | None:
+    """Push one row to RQ; returns the error text when Redis refused or was unreachable."""
+    queue_name, task, _prefix, key = ROUTES[item.kind]
+    argument = item.payload[key] if key else item.id
+    timeout = current_app.config["JOB_TIMEOUT_SECONDS"] + 120 if item.kind == "job" else 120
+    try:
+        get_queue(queue_name).enqueue(task, argument, job_id=rq_job_id(item), job_timeout=timeout,
+                                      result_ttl=3600, failure_ttl=7 * 86400)
+    except Exception as exc:  # noqa: BLE001 - Redis down or refusing: the sweeper retries
+        log.warning("outbox %s not dispatched: %s", item.id, exc)
+        return str(exc)[:500]
+    return None
+
+
+def push(items: list[Pending]) -> int:
+    """Enqueue rows on RQ; a failed row is marked undispatched for the sweeper, a sent one dispatched.
+    Returns how many went."""
+    sent, failed = [], {}
+    for item in items:
+        error = _enqueue(item)
+        if error is None:
+            sent.append(item.id)
+        else:
+            failed[item.id] = error
+    for row_id, error in failed.items():
+        db.session.execute(update(Outbox).where(Outbox.id == row_id)
+                           .values(dispatched_at=None, attempts=Outbox.attempts + 1, last_error=error))
     if sent:
-        db.session.execute(update(Outbox).where(Outbox.id.in_(sent)).values(dispatched_at=utcnow()))
+        db.session.execute(update(Outbox).where(Outbox.id.in_(sent), Outbox.dispatched_at.is_(None))
+                           .values(dispatched_at=utcnow()))
     db.session.commit()
     return len(sent)
 
@@ -74,12 +107,12 @@ def sweep(older_than_seconds: int = 30, redeliver_after_seconds: int = 600) -> i
                & (Outbox.dispatched_at < now - timedelta(seconds=redeliver_after_seconds))),
         ).order_by(Outbox.id).limit(500)
     ).all()
-    return push(rows) if rows else 0
+    return push([Pending.of(row) for row in rows]) if rows else 0
 
 
 @event.listens_for(Session, "after_flush")
 def _remember_new_rows(session: Session, _flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, Outbox)]
+    new = [Pending.of(obj) for obj in session.new if isinstance(obj, Outbox)]
     if new:
         session.info.setdefault("alta_outbox", []).extend(new)
 
@@ -91,11 +124,15 @@ def _forget_rows(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
-    rows = session.info.pop("alta_outbox", None)
-    if not rows or not has_app_context() or current_app.config.get("OUTBOX_AUTODISPATCH") is False:
+    items = session.info.pop("alta_outbox", None)
+    if not items or not has_app_context() or current_app.config.get("OUTBOX_AUTODISPATCH") is False:
         return
-    ids = [row.id for row in rows]
-    # Run outside this session's finished transaction: a fresh one marks the rows dispatched.
+    failed = {item.id: error for item in items if (error := _enqueue(item)) is not None}
+    if not failed:
+        return  # the rows were written marked dispatched: nothing more to record
+    # Run outside this session's finished transaction: a fresh one records the failures.
     with current_app.app_context():
-        pending = db.session.scalars(select(Outbox).where(Outbox.id.in_(ids))).all()
-        push(pending)
+        for row_id, error in failed.items():
+            db.session.execute(update(Outbox).where(Outbox.id == row_id)
+                               .values(dispatched_at=None, attempts=Outbox.attempts + 1, last_error=error))
+        db.session.commit()

@@ -94,7 +94,8 @@ class Outbox(Base):
     # Ids and template names only: never names, addresses or secrets (they would reach Redis).
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    dispatched_at: Mapped[datetime | None]
+    # Written as "now" (the push follows the commit); cleared only by a push that failed, for the sweeper.
+    dispatched_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     # Set by the worker when the work is done (an email sent); a second delivery then does nothing.
     done_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)

@@ -29,8 +29,9 @@ def test_metrics_count_applications_jobs_durations_outbox_and_signin_failures(cl
     make_job("failed", playbook="email.yml", duration=700)
     make_job("queued")
     db.session.add(Outbox(kind="job", payload={"job_id": 1}))  # handed to RQ after the commit
-    # Written without the ORM, so the after-commit dispatcher does not see it: stays undispatched.
-    db.session.execute(Outbox.__table__.insert().values(kind="mail", payload={}, attempts=0,
+    # A row whose push to Redis failed (dispatched_at cleared), written without the ORM so the
+    # after-commit dispatcher does not see it: stays undispatched.
+    db.session.execute(Outbox.__table__.insert().values(kind="mail", payload={}, attempts=1, dispatched_at=None,
                                                         created_at=utcnow() - timedelta(minutes=2)))
     for _ in range(3):
         audit.record("system", "auth.failed", "login:mallory", {})
