@@ -65,3 +65,23 @@ def bulk_insert(engine, table: str, columns: tuple[str, ...], rows) -> None:
         raw.commit()
     finally:
         raw.close()
+
+
+def interleaved_p95(clients: dict, pages: dict[str, dict[str, str]], repeat: int,
+                    warmup: int = 3) -> dict[str, dict[str, float]]:
+    """p95 per page and database size: each request to one database is followed by the same page on the
+    other, so both see the same machine load. `pages` maps page name → size → URL; the first `warmup`
+    rounds warm the caches and are not counted. A non-200 answer stops the benchmark."""
+    samples = {name: {size: [] for size in clients} for name in pages}
+    for name, urls in pages.items():
+        for n in range(repeat + warmup):
+            for size, client in clients.items():
+                start = time.perf_counter()
+                response = client.get(urls[size])
+                response.get_data()
+                elapsed = time.perf_counter() - start
+                if response.status_code != 200:
+                    raise RuntimeError(f"{urls[size]}: HTTP {response.status_code}")
+                if n >= warmup:
+                    samples[name][size].append(elapsed)
+    return {name: {size: p95(times) for size, times in by_size.items()} for name, by_size in samples.items()}

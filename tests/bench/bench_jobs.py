@@ -19,7 +19,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import Result, bulk_insert, p95, timestamp
+from tests.bench import Result, bulk_insert, interleaved_p95, timestamp
 from tests.support import DATABASE, start_services
 
 SMALL = 1_000
@@ -122,26 +122,6 @@ def _pages(detail_id: int, middle_id: int) -> dict[str, str]:
     }
 
 
-def _measure(clients: dict, pages: dict[str, dict[str, str]]) -> dict[str, dict[str, float]]:
-    """p95 per page and database; each request to one database is followed by the same one to the other."""
-    samples = {name: {size: [] for size in clients} for name in pages}
-
-    def fetch(client, url):
-        start = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        elapsed = time.perf_counter() - start
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status_code}")
-        return elapsed
-
-    for name, urls in pages.items():
-        for n in range(REPEAT + 3):
-            for size, client in clients.items():
-                elapsed = fetch(client, urls[size])
-                if n >= 3:  # the first ones warm the caches
-                    samples[name][size].append(elapsed)
-    return {name: {size: p95(times) for size, times in by_size.items()} for name, by_size in samples.items()}
 
 
 def run() -> list[Result]:
@@ -174,7 +154,7 @@ def run() -> list[Result]:
         gc.freeze()
         small_pages, large_pages = _pages(SMALL // 2, SMALL // 2), _pages(SMALL // 2, LARGE // 2)
         pages = {name: {"small": small_pages[name], "large": large_pages[name]} for name in small_pages}
-        figures = _measure(clients, pages)
+        figures = interleaved_p95(clients, pages, REPEAT)
         for client in clients.values():
             with client.application.app_context():
                 db.engine.dispose()

@@ -21,7 +21,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import Result, bulk_insert, p95, timestamp
+from tests.bench import Result, bulk_insert, interleaved_p95, timestamp
 from tests.support import DATABASE, start_services
 
 SMALL = 1_000
@@ -94,20 +94,6 @@ PAGES = {
 }
 
 
-def _measure(clients: dict) -> dict[str, dict[str, float]]:
-    samples = {name: {size: [] for size in clients} for name in PAGES}
-    for name, url in PAGES.items():
-        for n in range(REPEAT + 3):
-            for size, client in clients.items():
-                start = time.perf_counter()
-                response = client.get(url)
-                response.get_data()
-                elapsed = time.perf_counter() - start
-                if response.status_code != 200:
-                    raise RuntimeError(f"{url}: HTTP {response.status_code}")
-                if n >= 3:  # the first requests warm the caches
-                    samples[name][size].append(elapsed)
-    return {name: {size: p95(times) for size, times in by_size.items()} for name, by_size in samples.items()}
 
 
 def run() -> list[Result]:
@@ -134,7 +120,7 @@ def run() -> list[Result]:
             response = FormHelper().post(client, "/login", {"username": "benchrita", "password": password})
             assert response.status_code == 303, "bench reviewer could not sign in"
             clients[size] = client
-        figures = _measure(clients)
+        figures = interleaved_p95(clients, {name: dict.fromkeys(clients, url) for name, url in PAGES.items()}, REPEAT)
         for client in clients.values():
             with client.application.app_context():
                 db.engine.dispose()
