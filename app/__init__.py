@@ -6,11 +6,9 @@ import logging
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
 from app import config as config_module
+from app import database
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +26,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     )
     _configure(app, settings)
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
+    _init_areas(app)
     return app
 
 
@@ -44,7 +41,7 @@ def _configure(app: Flask, s: dict) -> None:
     app.config.update(
         SECRET_KEY=s["SECRET_KEY"],
         SQLALCHEMY_DATABASE_URI=s["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(s["DATABASE_URL"]),
+        SQLALCHEMY_ENGINE_OPTIONS=database.engine_options(s["DATABASE_URL"]),
         TESTING=s["ENV"] == "test",
         SESSION_COOKIE_SECURE=production,
         SESSION_COOKIE_HTTPONLY=True,
@@ -67,27 +64,6 @@ def _configure(app: Flask, s: dict) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def _engine_options(url: str) -> dict:
-    if url.startswith("sqlite"):
-        # No pooled SQLite handles: an idle one can keep a lock, and one inherited by the worker's forked
-        # work horse would, when closed there, checkpoint and remove the WAL the parent still uses.
-        return {"poolclass": NullPool, "connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers work while a writer commits; busy_timeout waits for the lock instead of failing."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # Safe with WAL (no corruption on power loss; only the last commits may be lost) and much cheaper.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-
 def _init_extensions(app: Flask) -> None:
     from app import i18n, security
 
@@ -101,16 +77,9 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app import api, auth, health, jobs, onboarding, review, web
-    from app.members import views as members
+def _init_areas(app: Flask) -> None:
+    """Each area wires itself in explicitly: blueprint, CLI group, mail builders, provisioning hooks."""
+    from app import api, auth, cli, console, health, mail, members, onboarding, provisioning, review, web
 
-    for blueprint in (web.bp, health.bp, auth.bp, onboarding.bp, review.bp, jobs.bp, api.bp, members.bp):
-        app.register_blueprint(blueprint)
-    web.init_errors(app)
-
-
-def _register_cli(app: Flask) -> None:
-    from app import cli
-
-    cli.init_app(app)
+    for area in (mail, provisioning, web, health, auth, onboarding, review, members, console, api, cli):
+        area.init_app(app)

@@ -1,4 +1,7 @@
-"""Flask CLI commands: `flask --app app documents sync`, `worker`, `dev accounts`."""
+"""The core CLI commands: `flask --app app documents sync` and `flask --app app worker`.
+
+Each area registers its own group in its init_app (review, jobs, provisioning, …).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 documents_cli = AppGroup("documents", help="The cooperative's documents.")
-dev_cli = AppGroup("dev", help="Development helpers (refused outside development mode).")
 
 
 @documents_cli.command("sync")
@@ -32,23 +34,6 @@ def worker(burst: bool) -> None:
     run_worker(current_app._get_current_object(), burst=burst)
 
 
-@dev_cli.command("accounts")
-@click.option("--output", default=None, help="Where to write `uid password` lines.")
-@with_appcontext
-def dev_accounts(output: str | None) -> None:
-    """Create (or reset) the development staff accounts `reviewer` and `sysadmin` with random passwords."""
-    from app.devservices import accounts as devaccounts
-
-    if current_app.config["ENV"] != "development":
-        raise click.ClickException("development staff accounts are only created in development mode")
-    for uid, password in devaccounts.ensure(output).items():
-        click.echo(f"  {uid:10} {password}")
-
-
 def init_app(app: Flask) -> None:
-    from app.provisioning.cli import provisioning_cli
-
-    app.cli.add_command(provisioning_cli)
     app.cli.add_command(documents_cli)
-    app.cli.add_command(dev_cli)
     app.cli.add_command(worker)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,10 +11,11 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.hashing import sha256_hex
+from app.i18n import LANGUAGES
 from app.models import DOCUMENT_KINDS, DocumentVersion
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
-LANGUAGES = ("en", "es")
 
 
 class DocumentError(ValueError):
@@ -34,11 +34,7 @@ class DocumentFile:
 
     @property
     def sha256(self) -> str:
-        return sha256_text(self.body)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return sha256_hex(self.body)
 
 
 def parse(path: Path) -> DocumentFile:

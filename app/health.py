@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-from rq import Worker
+from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import text
 
-from app import directory
+from app import directory, queues
 from app.extensions import db, limiter
-from app.queues import QUEUE_NAMES, get_redis
 
 bp = Blueprint("health", __name__)
 
@@ -19,7 +17,7 @@ def _database() -> str | None:
 
 
 def _redis() -> str | None:
-    get_redis().ping()
+    queues.get_redis().ping()
     return None
 
 
@@ -29,9 +27,10 @@ def _ldap() -> str | None:
 
 
 def _worker() -> str | None:
-    workers = [w for w in Worker.all(connection=get_redis()) if set(w.queue_names()) & set(QUEUE_NAMES)]
-    if not workers:
-        return "no worker is listening on the provision and mail queues"
+    # The same rule as the console and its banner (app/queues.py): a registered worker is not enough,
+    # its heartbeat must be recent.
+    if not any(w.alive for w in queues.workers()):
+        return "no worker with a recent heartbeat is listening on the provision and mail queues"
     return None
 
 
@@ -59,3 +58,7 @@ def healthz():
     down = [name for name, part in parts.items() if not part["ok"]]
     body = {"status": "ok" if not down else "down", "down": down, "parts": parts}
     return jsonify(body), (200 if not down else 503)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,9 +1,11 @@
 """Outgoing mail: queued through the outbox, built and sent by the worker in the recipient's language.
 
-A message kind registers a builder with @message("name"). The builder gets the outbox payload (ids only)
-and returns a Letter; `deliver` renders it under the recipient's locale and sends it through the
-configured backend: files in MAIL_DIR for development, SMTP otherwise. Links that carry one-time tokens
-are minted by the builder at send time, so no token ever sits in the database or in Redis.
+A builder is marked with @message("name") and registered by its area's init_app with
+`register(app, module)`, so which messages exist depends on the wiring, not on what happened to be
+imported. The builder gets the outbox payload (ids only) and returns a Letter; `deliver` renders it
+under the recipient's locale and sends it through the configured backend: files in MAIL_DIR for
+development, SMTP otherwise. Links that carry one-time tokens are minted by the builder at send time,
+so no token ever sits in the database or in Redis.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from types import ModuleType
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import update
+from werkzeug.local import LocalProxy
 
 from app import audit, outbox
 from app.extensions import db
@@ -26,7 +30,7 @@ from app.models import Outbox, utcnow
 
 log = logging.getLogger(__name__)
 
-_BUILDERS: dict[str, Callable[[dict], Letter | None]] = {}
+EXTENSION = "alta_mail_builders"
 
 
 @dataclass
@@ -40,14 +44,41 @@ class Letter:
 
 
 def message(name: str):
-    def register(builder: Callable[[dict], Letter | None]):
-        _BUILDERS[name] = builder
+    """Mark a builder for message `name`; `register` wires it into an app."""
+    def mark(builder: Callable[[dict], Letter | None]):
+        builder.alta_message = name
         return builder
-    return register
+    return mark
+
+
+def register(app: Flask, *modules: ModuleType) -> None:
+    """Register every builder marked with @message in the given modules (called by each area's init_app)."""
+    builders = app.extensions.setdefault(EXTENSION, {})
+    for module in modules:
+        for value in vars(module).values():
+            if not callable(value) or isinstance(value, LocalProxy):
+                continue
+            name = getattr(value, "alta_message", None)
+            if isinstance(name, str):
+                if builders.get(name, value) is not value:
+                    raise RuntimeError(f"two builders for message {name!r}")
+                builders[name] = value
+
+
+def builder(name: str) -> Callable[[dict], Letter | None]:
+    builders = current_app.extensions.get(EXTENSION, {})
+    if name not in builders:
+        raise LookupError(f"no builder registered for message {name!r}")
+    return builders[name]
+
+
+def init_app(app: Flask) -> None:
+    outbox.route(app, "mail", queue="mail", task=deliver, id_prefix="mail")
 
 
 def queue(name: str, **ids) -> Outbox:
     """Ask for a message to be sent after the current transaction commits."""
+    builder(name)  # an unknown message fails here, in the transaction that asks for it, not in the worker
     return outbox.add("mail", message=name, **ids)
 
 
@@ -98,7 +129,7 @@ def deliver(outbox_id: int) -> str:
     payload = dict(row.payload)
     name = payload.pop("message")
     try:
-        letter = _BUILDERS[name](payload)
+        letter = builder(name)(payload)
         if letter is None:
             return "nothing to send"
         send(render(letter))

@@ -15,10 +15,11 @@ and queued jobs that Redis does not hold are re-queued (app/provisioning/sweeper
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -28,11 +29,31 @@ from app.queues import get_queue
 
 log = logging.getLogger(__name__)
 
-# kind → (queue, dotted task path, RQ job id prefix, payload key holding the task's argument)
-ROUTES = {
-    "job": ("provision", "app.provisioning.tasks.run_job", "job", "job_id"),
-    "mail": ("mail", "app.mail.deliver", "mail", None),
-}
+EXTENSION = "alta_outbox_routes"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where rows of one kind go: an RQ queue, the task, its RQ id prefix, the payload key it takes."""
+
+    queue: str
+    task: Callable
+    id_prefix: str
+    argument_key: str | None  # None: the task takes the outbox row's id
+
+
+def route(app: Flask, kind: str, *, queue: str, task: Callable, id_prefix: str,
+          argument_key: str | None = None) -> None:
+    """Declare a kind of outbox row (the engine and the mail module call this from their init_app)."""
+    routes = app.extensions.setdefault(EXTENSION, {})
+    routes[kind] = Route(queue, task, id_prefix, argument_key)
+
+
+def _route(kind: str) -> Route:
+    routes = current_app.extensions.get(EXTENSION, {})
+    if kind not in routes:
+        raise ValueError(f"unknown outbox kind {kind!r}")
+    return routes[kind]
 
 
 @dataclass(frozen=True)
@@ -50,25 +71,24 @@ class Pending:
 
 def add(kind: str, **payload) -> Outbox:
     """Record work for after the commit. Payload: ids and names only, never personal data or secrets."""
-    if kind not in ROUTES:
-        raise ValueError(f"unknown outbox kind {kind!r}")
+    _route(kind)
     row = Outbox(kind=kind, payload=payload)
     db.session.add(row)
     return row
 
 
 def rq_job_id(row: Outbox | Pending) -> str:
-    _queue, _task, prefix, key = ROUTES[row.kind]
-    return f"{prefix}-{row.payload[key] if key else row.id}"
+    r = _route(row.kind)
+    return f"{r.id_prefix}-{row.payload[r.argument_key] if r.argument_key else row.id}"
 
 
 def _enqueue(item: Pending) -> str | None:
     """Push one row to RQ; returns the error text when Redis refused or was unreachable."""
-    queue_name, task, _prefix, key = ROUTES[item.kind]
-    argument = item.payload[key] if key else item.id
+    r = _route(item.kind)
+    argument = item.payload[r.argument_key] if r.argument_key else item.id
     timeout = current_app.config["JOB_TIMEOUT_SECONDS"] + 120 if item.kind == "job" else 120
     try:
-        get_queue(queue_name).enqueue(task, argument, job_id=rq_job_id(item), job_timeout=timeout,
+        get_queue(r.queue).enqueue(r.task, argument, job_id=rq_job_id(item), job_timeout=timeout,
                                       result_ttl=3600, failure_ttl=7 * 86400)
     except Exception as exc:  # noqa: BLE001 - Redis down or refusing: the sweeper retries
         log.warning("outbox %s not dispatched: %s", item.id, exc)

@@ -46,7 +46,12 @@ def _rate_limited(error):
     return response
 
 
-def init_errors(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    from app.auth.access import Role
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals["Role"] = Role
+
     @app.context_processor
     def _endpoints() -> dict:
         # Lets shared templates link to areas only where their blueprint is registered.

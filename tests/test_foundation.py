@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import config, create_app
 from app.devservices import free_port
 from app.devservices.redis import RedisServer
+from app.hashing import sha256_hex
 from app.models import Base, DocumentVersion
 from tests.support import wait_for
 
@@ -79,7 +80,7 @@ def test_editing_one_text_adds_exactly_one_new_version(app, tmp_path):
     assert old.version == 2 and "Un párrafo nuevo." in old.body
     # The first version is untouched: the exact text people accepted stays as it was.
     v1 = db.session.scalar(select(DocumentVersion).filter_by(kind="agreement", language="es", version=1))
-    assert v1.sha256 == documents.sha256_text(v1.body) and "Un párrafo nuevo." not in v1.body
+    assert v1.sha256 == sha256_hex(v1.body) and "Un párrafo nuevo." not in v1.body
 
 
 def test_document_markdown_never_passes_raw_html_through():

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from app import directory
 from app.extensions import db
-from app.members.entries import job_items
 from app.models import Application, JobState, Member, ProvisioningJob, ServiceRequest
+from app.provisioning.extravars import item_vars
 from tests.auth.conftest import sign_in
 from tests.members.playbooks import drush_calls, run_playbook
 from tests.onboarding.conftest import DOCUMENTS, Wizard, latest_application
@@ -152,7 +152,7 @@ def test_applicant_to_member_with_working_accounts_through_the_real_pages(
         (["zoecoop"], email)]
     assert [c["args"] for c in calls if c["command"] == "user:role:add"] == [["member", "zoecoop"]]
     for job in jobs:  # a second run of each playbook with the same items changes nothing
-        rerun = run_playbook(job.playbook, job_items(job), sandbox, job_id=job.id)
+        rerun = run_playbook(job.playbook, [item_vars(i) for i in job.items], sandbox, job_id=job.id)
         assert (rerun.status, rerun.changed) == ("successful", 0), job.playbook
 
     # The applicant's status page (a fresh browser, by the emailed link) shows every service ready.

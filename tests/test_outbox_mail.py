@@ -3,6 +3,7 @@ in the recipient's language, with a plain-text part, to a real SMTP server."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ def _hello(payload: dict) -> mail.Letter:
 
 @pytest.fixture
 def mail_app(mailbox, app):
+    mail.register(app, sys.modules[__name__])
     app.jinja_loader  # noqa: B018 - make sure the default loader exists before wrapping it
     app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader,
                                          FileSystemLoader(Path(__file__).parent / "templates")])
@@ -80,6 +82,7 @@ def test_redis_down_at_commit_keeps_the_change_and_the_sweeper_sends_it_later(ma
     port = free_port()
     redis = RedisServer(tmp_path / "redis", port)
     app2 = create_app({**app_settings, "REDIS_URL": redis.url})
+    mail.register(app2, sys.modules[__name__])
     with app2.app_context():
         row = mail.queue("test.hello", person=1)
         db.session.commit()  # Redis is not running: the commit must still succeed

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import make_application
 
-SKIP = {"static", "health.healthz", "jobs.metrics"}  # not HTML pages
+SKIP = {"static", "health.healthz", "console.prometheus_metrics"}  # not HTML pages
 HTML_LANG = re.compile(r'<html lang="(\w+)">')
 
 

@@ -1,7 +1,10 @@
 """Read-only JSON API for sysadmins (/api/v1/…), authenticated with per-sysadmin tokens."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import views  # noqa: E402, F401 - registers the routes
+def init_app(app: Flask) -> None:
+    from app.api import views  # noqa: F401 - attaches the routes to bp
+
+    app.register_blueprint(bp)

@@ -11,8 +11,9 @@ from flask_login import current_user
 from sqlalchemy import or_, select, update
 
 from app import directory
+from app.auth.access import Role
+from app.console.services import hash_token
 from app.extensions import db
-from app.jobs.services import hash_token
 from app.models import ApiToken, utcnow
 from app.queues import get_redis
 
@@ -68,7 +69,7 @@ def owner_is_sysadmin(uid: str) -> bool:
     except Exception:  # noqa: BLE001 - without Redis, ask the directory every time
         redis = None
     try:
-        allowed = "sysadmins" in directory.staff_groups(directory.Directory.from_config(), uid)
+        allowed = Role.SYSADMINS in directory.staff_groups(directory.Directory.from_config(), uid)
     except directory.LDAPException as exc:
         log.warning("API token: role check of %s failed: %s", uid, type(exc).__name__)
         return False
@@ -92,7 +93,7 @@ def token_required(allow_sysadmin_session: bool = False):
                 return unauthorized("the token's owner is no longer a sysadmin")
             if token is not None:
                 g.api_uid = token.uid
-            elif allow_sysadmin_session and current_user.is_authenticated and current_user.has_role("sysadmins"):
+            elif allow_sysadmin_session and current_user.is_authenticated and current_user.has_role(Role.SYSADMINS):
                 g.api_uid = current_user.uid
             else:
                 return unauthorized("a valid API token is required: Authorization: Bearer <token>")

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.tokens import token_required
+from app.console import queries
 from app.extensions import db, limiter
-from app.jobs import queries
 from app.models import Application, ApplicationState, JobEvent, JobState, Member, ProvisioningJob
 
 OPENAPI = Path(__file__).with_name("openapi.json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 from flask_login import AnonymousUserMixin
 
 from app.extensions import login_manager
@@ -33,4 +33,7 @@ login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
 
 
-from app.auth import views  # noqa: E402, F401 - registers the routes
+def init_app(app: Flask) -> None:
+    from app.auth import views  # noqa: F401 - attaches the routes to bp
+
+    app.register_blueprint(bp)

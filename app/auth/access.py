@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import functools
+from enum import StrEnum
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-SUPPORT = "support"
-SYSADMINS = "sysadmins"
+
+class Role(StrEnum):
+    """Staff roles: each is the name of the LDAP group (posixGroup under ou=groups) that grants it."""
+
+    SUPPORT = "support"
+    SYSADMINS = "sysadmins"
+    LEADERSHIP = "leadership"
 
 
 def safe_next(target: str | None) -> str | None:

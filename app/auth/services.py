@@ -6,7 +6,6 @@ copy of the database lets nobody in, and ending a row ends the session everywher
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import insert, select, update
 from app import audit, directory
 from app.audit import client_ip
 from app.extensions import db
+from app.hashing import sha256_hex
 from app.models import AuditEvent, StaffSession, utcnow
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class StaffUser(UserMixin):
 
 
 def session_hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
+    return sha256_hex(session_id)
 
 
 def normalise_username(raw: object) -> str:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
-from app.auth.access import SUPPORT, SYSADMINS, safe_next
+from app.auth.access import Role, safe_next
 from app.auth.forms import SignInForm, SignOutForm
 from app.extensions import limiter
 
@@ -17,10 +17,10 @@ def _username_key() -> str:
 
 
 def _home_for(user) -> str:
-    if user.has_role(SUPPORT) and "review.queue" in current_app.view_functions:
+    if user.has_role(Role.SUPPORT) and "review.queue" in current_app.view_functions:
         return url_for("review.queue")
-    if user.has_role(SYSADMINS) and "jobs.list_jobs" in current_app.view_functions:
-        return url_for("jobs.list_jobs")
+    if user.has_role(Role.SYSADMINS) and "console.list_jobs" in current_app.view_functions:
+        return url_for("console.list_jobs")
     return url_for("web.home")
 
 

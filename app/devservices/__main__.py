@@ -1,3 +1,34 @@
-from app.devservices.run import main
+"""`python -m app.devservices`: run alta locally (what `make run` does).
+`python -m app.devservices accounts`: give the development staff accounts new passwords while it runs."""
 
-raise SystemExit(main())
+import sys
+
+import click
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        from app.devservices.run import main as run
+
+        ctx.exit(run())
+
+
+@main.command("accounts")
+@click.option("--output", default=None, help="Where to write `uid password` lines.")
+def accounts(output: str | None) -> None:
+    """Create (or reset) the development staff accounts `reviewer` and `sysadmin` with random passwords."""
+    from app import create_app
+    from app.devservices import accounts as devaccounts
+    from app.devservices.run import LDAP_PORT
+
+    app = create_app({"ENV": "development", "LDAP_URL": f"ldap://127.0.0.1:{LDAP_PORT}"})
+    if app.config["ENV"] != "development":
+        raise click.ClickException("development staff accounts are only created in development mode")
+    with app.app_context():
+        for uid, password in devaccounts.ensure(output).items():
+            click.echo(f"  {uid:10} {password}")
+
+
+sys.exit(main())

@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import current_app
 
 from app import directory
+from app.auth.access import Role
 
-DEV_ACCOUNTS = {"reviewer": ("support",), "sysadmin": ("sysadmins",)}
+DEV_ACCOUNTS = {"reviewer": (Role.SUPPORT,), "sysadmin": (Role.SYSADMINS,)}
 
 
 def ensure(output: str | None = None) -> dict[str, str]:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from app.auth.access import Role
 from app.devservices import stop_process, wait_for_port
 
 SCHEMA_DIR = Path("/etc/ldap/schema")
@@ -14,7 +15,7 @@ MODULE_DIR = Path("/usr/lib/ldap")
 SCHEMAS = ("core", "cosine", "nis", "inetorgperson")
 # Mail aliases and quota for the mail servers (member services); production directories load it too.
 ALTA_SCHEMA = Path(__file__).resolve().parents[1] / "members" / "ldap" / "alta.schema"
-STAFF_GROUPS = ("support", "sysadmins")
+STAFF_GROUPS = tuple(Role)
 
 CONFIG = """\
 # Written by alta's app/devservices/slapd.py: a private directory for development and tests.

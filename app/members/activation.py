@@ -6,16 +6,17 @@ goes to LDAP with the Password Modify operation and nowhere else (not the databa
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
+import logging
 
 from flask import current_app
 from sqlalchemy import select, update
 
-from app import audit, directory, mail
+from app import audit, directory, links, mail
 from app.extensions import db
-from app.models import ActivationToken, Member, ServiceState, utcnow
+from app.models import ActivationToken, ItemStatus, JobState, Member, ServiceState, utcnow
+from app.provisioning import planning
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -25,13 +26,23 @@ class ActivationError(Exception):
     """The link cannot be used (unknown, expired, already used) or the directory refused."""
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def all_services_active(member: Member) -> bool:
     requests = member.service_requests
     return bool(requests) and all(r.state == ServiceState.ACTIVE for r in requests)
+
+
+def after_job(job) -> None:
+    """After-end hook of the provisioning engine: members this job set up may now be fully active."""
+    if job.state != JobState.SUCCESSFUL or planning.switches_off(job):
+        return
+    members = {item.service_request.member_id: item.service_request.member for item in job.items
+               if item.status == ItemStatus.OK and item.service_request.member is not None}
+    for member in members.values():
+        try:
+            maybe_send_activation(member)
+        except Exception:  # noqa: BLE001 - the job's outcome is stored; the email can be retried
+            db.session.rollback()
+            log.exception("activation email for member %s not queued", member.id)
 
 
 def maybe_send_activation(member: Member) -> bool:
@@ -61,15 +72,10 @@ def mint(member: Member) -> str:
     now = utcnow()
     db.session.execute(update(ActivationToken).where(ActivationToken.member_id == member.id,
                                                      ActivationToken.used_at.is_(None)).values(used_at=now))
-    token = secrets.token_urlsafe(32)
+    token, hashed = links.new_token()
     hours = int(current_app.config["ACTIVATION_TOKEN_HOURS"])
-    db.session.add(ActivationToken(member_id=member.id, token_hash=token_hash(token),
-                                   expires_at=now + timedelta(hours=hours)))
+    db.session.add(ActivationToken(member_id=member.id, token_hash=hashed, expires_at=links.expiry(hours=hours)))
     return token
-
-
-def activation_url(token: str) -> str:
-    return f"{str(current_app.config['BASE_URL']).rstrip('/')}/activate/{token}"
 
 
 @mail.message("members.activation")
@@ -82,7 +88,8 @@ def activation_letter(payload: dict) -> mail.Letter | None:
     return mail.Letter(
         to=application.email, language=application.language, template="members_activation",
         subject="Your cooperative accounts are ready: set your password",
-        context={"name": application.display_name, "uid": member.uid, "url": activation_url(token),
+        context={"name": application.display_name, "uid": member.uid,
+                 "url": links.external_url("members.activate", token=token),
                  "hours": int(current_app.config["ACTIVATION_TOKEN_HOURS"]),
                  "services": [r.kind for r in member.service_requests],
                  "min_length": MIN_PASSWORD_LENGTH},
@@ -92,9 +99,9 @@ def activation_letter(payload: dict) -> mail.Letter | None:
 
 def find(token: str) -> tuple[ActivationToken, Member] | None:
     """The live (unused, unexpired) link a token belongs to, with its member; None otherwise."""
-    if not token or len(token) > 128:
+    if not links.well_formed(token):
         return None
-    row = db.session.scalar(select(ActivationToken).where(ActivationToken.token_hash == token_hash(token)))
+    row = db.session.scalar(select(ActivationToken).where(ActivationToken.token_hash == links.token_hash(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         return None
     member = db.session.get(Member, row.member_id)

@@ -1,8 +1,8 @@
 """Disabling and re-enabling a member's services (a support decision, e.g. when dues lapse).
 
-Each plans provisioning jobs with options {"state": "disabled"|"present"}: the worker locks or unlocks
-the directory entry (app/members/entries.py) and the playbooks switch the site, pool and Drupal account
-off or back on. Both are audited; each function owns its transaction and commits once.
+Each plans provisioning jobs with options {"state": SERVICES_OFF | SERVICES_ON} (app/provisioning/planning.py):
+the worker locks or unlocks the directory entry (app/members/entries.py) and the playbooks switch the
+site, pool and Drupal account off or back on. Both are audited; each function owns its transaction and commits once.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from sqlalchemy import update
 
 from app import audit
 from app.extensions import db
-from app.models import Member, ServiceState
-from app.provisioning import jobs
+from app.models import Member, MemberState, ServiceState
+from app.models.states import allowed_from
+from app.provisioning import planning
 
 
 class MemberStateError(Exception):
@@ -26,14 +27,13 @@ class MemberStateError(Exception):
         self.busy = busy
 
 
-def _switch(member_id: int, actor: str, reason: str, *, to: str, from_: str, job_state: str,
-            action: str) -> list:
+def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_state: str, action: str) -> list:
     claimed = db.session.execute(
-        update(Member).where(Member.id == member_id, Member.state == from_).values(state=to)
+        update(Member).where(Member.id == member_id, Member.state.in_(allowed_from(to))).values(state=to)
     ).rowcount
     if not claimed:
         db.session.rollback()
-        raise MemberStateError(f"member {member_id} is not {from_}")
+        raise MemberStateError(f"member {member_id} cannot become {to}")
     member = db.session.get(Member, member_id)
     db.session.refresh(member)
     if any(r.state in (ServiceState.REQUESTED, ServiceState.QUEUED) for r in member.service_requests):
@@ -44,7 +44,7 @@ def _switch(member_id: int, actor: str, reason: str, *, to: str, from_: str, job
     # Services already provisioned once (active, failed, disabled); never ones still requested or queued.
     requests = [r for r in member.service_requests
                 if r.state in (ServiceState.ACTIVE, ServiceState.FAILED, ServiceState.DISABLED)]
-    planned = jobs.plan(requests, requested_by=actor, options={"state": job_state}) if requests else []
+    planned = planning.plan(requests, requested_by=actor, options={"state": job_state}) if requests else []
     audit.record(actor, action, f"member:{member.id}",
                  {"reason": reason, "jobs": [j.id for j in planned], "services": [r.kind for r in requests]})
     db.session.commit()
@@ -53,16 +53,12 @@ def _switch(member_id: int, actor: str, reason: str, *, to: str, from_: str, job
 
 def disable_member(member_id: int, actor: str, reason: str) -> list:
     """Lock the member's entry and switch their services off; returns the planned jobs."""
-    return _switch(member_id, actor, reason, to="disabled", from_="active", job_state="disabled",
+    return _switch(member_id, actor, reason, to=MemberState.DISABLED, job_state=planning.SERVICES_OFF,
                    action="member.disable")
 
 
 def enable_member(member_id: int, actor: str, reason: str) -> list:
     """Unlock the member's entry and switch their services back on; returns the planned jobs."""
-    return _switch(member_id, actor, reason, to="active", from_="disabled", job_state="present",
+    return _switch(member_id, actor, reason, to=MemberState.ACTIVE, job_state=planning.SERVICES_ON,
                    action="member.enable")
 
-
-def service_state_after(job) -> ServiceState:
-    """The state a successful job leaves its service requests in (for the provisioning engine)."""
-    return ServiceState.DISABLED if (job.options or {}).get("state") == "disabled" else ServiceState.ACTIVE

@@ -1,6 +1,6 @@
 """Activation pages (/activate/<token>): set the password once, then the link stops working.
 
-Blueprint `members`; create_app registers it (app.register_blueprint(app.members.views.bp)).
+Blueprint `members`; registered by app/members/__init__.py init_app.
 """
 
 from __future__ import annotations

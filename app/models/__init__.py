@@ -1,15 +1,18 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from app.models.applications import Application, Commitment, Consent, Note
-from app.models.audit import ApiToken, AuditEvent, StaffSession
+from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.documents import DOCUMENT_KINDS, DocumentVersion
 from app.models.members import ActivationToken, Counter, Member, ServiceRequest
-from app.models.provisioning import JobEvent, JobItem, Outbox, ProvisioningJob
-from app.models.states import ApplicationState, JobState, ServiceState
+from app.models.outbox import Outbox
+from app.models.provisioning import JobEvent, JobItem, ProvisioningJob
+from app.models.staff import ApiToken, StaffSession
+from app.models.states import ApplicationState, ItemStatus, JobState, MemberState, ServiceState
 
 __all__ = [
     "ActivationToken", "ApiToken", "Application", "ApplicationState", "AuditEvent", "Base", "Commitment",
-    "Consent", "Counter", "DOCUMENT_KINDS", "DocumentVersion", "JobEvent", "JobItem", "JobState", "Member",
+    "Consent", "Counter", "DOCUMENT_KINDS", "DocumentVersion", "ItemStatus", "JobEvent", "JobItem", "JobState",
+    "Member", "MemberState",
     "Note", "Outbox", "ProvisioningJob", "ServiceRequest", "ServiceState", "StaffSession", "utcnow",
 ]

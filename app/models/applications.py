@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Timestamped, utcnow
-from app.models.states import ApplicationState
+from app.models.base import Base, StateColumn, Timestamped, utcnow
+from app.models.states import AWAITING_REVIEW_STATES, USERNAME_HELD_STATES, ApplicationState, sql_in
 
 
 class Application(Timestamped, Base):
@@ -22,16 +22,16 @@ class Application(Timestamped, Base):
             "ix_application_open_queue",
             "submitted_at",
             "id",
-            sqlite_where=text("state IN ('submitted', 'needs_info')"),
-            postgresql_where=text("state IN ('submitted', 'needs_info')"),
+            sqlite_where=text(sql_in("state", AWAITING_REVIEW_STATES)),
+            postgresql_where=text(sql_in("state", AWAITING_REVIEW_STATES)),
         ),
         # A requested unix username is held by at most one open or approved application.
         Index(
             "uq_application_username_held",
             "username",
             unique=True,
-            sqlite_where=text("state IN ('draft', 'submitted', 'needs_info', 'approved')"),
-            postgresql_where=text("state IN ('draft', 'submitted', 'needs_info', 'approved')"),
+            sqlite_where=text(sql_in("state", USERNAME_HELD_STATES)),
+            postgresql_where=text(sql_in("state", USERNAME_HELD_STATES)),
         ),
     )
 
@@ -56,7 +56,8 @@ class Application(Timestamped, Base):
     username: Mapped[str | None] = mapped_column(String(32))
     # Wizard sections completed, e.g. {"about": true, "unity": true}.
     progress: Mapped[dict] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(20), default=ApplicationState.DRAFT, index=True)
+    state: Mapped[ApplicationState] = mapped_column(StateColumn(ApplicationState), default=ApplicationState.DRAFT,
+                                                    index=True)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(64))

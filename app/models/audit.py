@@ -1,4 +1,4 @@
-"""The append-only audit log and the staff-side records that go with it (sessions, API tokens)."""
+"""The append-only audit log: every staff and member action and every sign-in."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_at_id", "at", "id"),
         Index("ix_audit_event_target", "target"),
-        # Audit log filters, newest first (keyset on id): see app/jobs/queries.py.
+        # Audit log filters, newest first (keyset on id): see app/console/queries.py.
         Index("ix_audit_event_actor_id", "actor", "id"),
         Index("ix_audit_event_action_id", "action", "id"),
     )
@@ -28,32 +28,3 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(128))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(45))
-
-
-class StaffSession(Base):
-    """Server-side record of a staff sign-in, so that sign-out and role loss end it everywhere."""
-
-    __tablename__ = "staff_session"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's session id
-    uid: Mapped[str] = mapped_column(String(64), index=True)
-    dn: Mapped[str] = mapped_column(String(255))
-    roles: Mapped[list] = mapped_column(JSON, default=list)
-    roles_checked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    ended_at: Mapped[datetime | None]
-
-
-class ApiToken(Base):
-    """A sysadmin's read-only API token; the token itself is shown once, only its hash is kept."""
-
-    __tablename__ = "api_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(64), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[datetime | None]
-    revoked_at: Mapped[datetime | None]

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from app.models.base import Base, Timestamped, utcnow
-from app.models.states import ServiceState
+from app.models.base import Base, StateColumn, Timestamped, utcnow
+from app.models.states import MemberState, ServiceState
 
 
 class Member(Timestamped, Base):
@@ -17,12 +17,12 @@ class Member(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
     uid: Mapped[str] = mapped_column(String(32), unique=True)
-    # Allocated from the `counter` table, never reused (see allocate in app/models/counters.py).
+    # Allocated from the `counter` table, never reused (see allocate below).
     uid_number: Mapped[int] = mapped_column(unique=True)
     ldap_dn: Mapped[str] = mapped_column(String(255))
     member_since: Mapped[datetime] = mapped_column(default=utcnow)
     languages: Mapped[list] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled
+    state: Mapped[MemberState] = mapped_column(StateColumn(MemberState), default=MemberState.ACTIVE)
     password_set_at: Mapped[datetime | None]
     # Set by one conditional UPDATE when the activation email is queued, so it goes out once.
     activation_queued_at: Mapped[datetime | None]
@@ -42,7 +42,8 @@ class ServiceRequest(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20))  # hosting | email | drupal
     # Validated parameters only: domain, mailboxes, site. Never secrets.
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(20), default=ServiceState.REQUESTED, index=True)
+    state: Mapped[ServiceState] = mapped_column(StateColumn(ServiceState), default=ServiceState.REQUESTED,
+                                                index=True)
     last_error: Mapped[str | None] = mapped_column(String(1000))
 
     application: Mapped[Application] = relationship(back_populates="service_requests")  # noqa: F821

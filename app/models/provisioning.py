@@ -1,4 +1,4 @@
-"""Provisioning jobs (one ansible-runner run each), their items and events, and the outbox."""
+"""Provisioning jobs (one ansible-runner run each), their items and their events."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
-from app.models.states import JobState
+from app.models.base import Base, StateColumn, utcnow
+from app.models.states import ItemStatus, JobState
 
 
 class ProvisioningJob(Base):
     __tablename__ = "provisioning_job"
     __table_args__ = (
         Index("ix_provisioning_job_state_id", "state", "id"),
-        # Console filters, newest first (keyset on id): see app/jobs/queries.py.
+        # Console filters, newest first (keyset on id): see app/console/queries.py.
         Index("ix_provisioning_job_playbook_id", "playbook", "id"),
         Index("ix_provisioning_job_requested_by_id", "requested_by", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     playbook: Mapped[str] = mapped_column(String(64), index=True)
-    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED)
+    state: Mapped[JobState] = mapped_column(StateColumn(JobState), default=JobState.QUEUED)
     attempt: Mapped[int] = mapped_column(default=1)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("provisioning_job.id"), index=True)
     requested_by: Mapped[str] = mapped_column(String(64), index=True)
@@ -59,7 +59,7 @@ class JobItem(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("provisioning_job.id"), index=True)
     service_request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), index=True)
     label: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | ok | failed
+    status: Mapped[ItemStatus] = mapped_column(StateColumn(ItemStatus), default=ItemStatus.PENDING)
 
     job: Mapped[ProvisioningJob] = relationship(back_populates="items")
     service_request: Mapped[ServiceRequest] = relationship()  # noqa: F821
@@ -81,22 +81,3 @@ class JobEvent(Base):
     duration: Mapped[float | None] = mapped_column(Float)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
-class Outbox(Base):
-    """Work to hand to RQ after the transaction that needs it commits; re-pushed by the sweeper."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "dispatched_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # job | mail
-    # Ids and template names only: never names, addresses or secrets (they would reach Redis).
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Written as "now" (the push follows the commit); cleared only by a push that failed, for the sweeper.
-    dispatched_at: Mapped[datetime | None] = mapped_column(default=utcnow)
-    # Set by the worker when the work is done (an email sent); a second delivery then does nothing.
-    done_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -21,6 +21,11 @@ class ApplicationState(StrEnum):
 
 
 OPEN_APPLICATION_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO)
+# Waiting for support: the review queue's default view and its partial index.
+AWAITING_REVIEW_STATES = (ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO)
+# An application in one of these keeps its chosen username from anyone else (a unique partial index).
+USERNAME_HELD_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO,
+                        ApplicationState.APPROVED)
 
 APPLICATION_TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
     ApplicationState.DRAFT: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
@@ -65,6 +70,12 @@ class JobState(StrEnum):
 
 
 FINISHED_JOB_STATES = (JobState.SUCCESSFUL, JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST)
+# A sysadmin may cancel a job in these (a queued one at once; a running one is asked to stop).
+CANCELLABLE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING)
+# A new attempt may be started for a job that ended in these (and for a successful one with failed items).
+RELAUNCHABLE_JOB_STATES = (JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST)
+# Counted as failures in the console's health page ("failed in the last 24 hours").
+UNSUCCESSFUL_JOB_STATES = (JobState.FAILED, JobState.TIMEOUT, JobState.LOST)
 
 JOB_TRANSITIONS: dict[JobState, set[JobState]] = {
     JobState.QUEUED: {JobState.RUNNING, JobState.CANCELED},
@@ -78,11 +89,48 @@ JOB_TRANSITIONS: dict[JobState, set[JobState]] = {
     JobState.LOST: set(),
 }
 
+
+
+class ItemStatus(StrEnum):
+    """One service request's result within a job, derived from the run's events."""
+
+    PENDING = "pending"
+    OK = "ok"
+    FAILED = "failed"
+
+
+ITEM_TRANSITIONS: dict[ItemStatus, set[ItemStatus]] = {
+    ItemStatus.PENDING: {ItemStatus.OK, ItemStatus.FAILED},
+    # A job handed back by a stopping worker runs again from the start: its items are pending again.
+    ItemStatus.OK: {ItemStatus.PENDING},
+    ItemStatus.FAILED: {ItemStatus.PENDING},
+}
+
+
+class MemberState(StrEnum):
+    """A member's standing with the cooperative (DESIGN.md adds suspended for dues and left later)."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"  # support switched the member's services off
+
+
+MEMBER_TRANSITIONS: dict[MemberState, set[MemberState]] = {
+    MemberState.ACTIVE: {MemberState.DISABLED},
+    MemberState.DISABLED: {MemberState.ACTIVE},
+}
+
 _TABLES = {
     ApplicationState: APPLICATION_TRANSITIONS,
     ServiceState: SERVICE_TRANSITIONS,
     JobState: JOB_TRANSITIONS,
+    ItemStatus: ITEM_TRANSITIONS,
+    MemberState: MEMBER_TRANSITIONS,
 }
+
+
+def sql_in(column: str, states: tuple[StrEnum, ...]) -> str:
+    """`column IN ('a', 'b')` as literal SQL, for partial indexes and the queries that must match them."""
+    return f"{column} IN ({', '.join(repr(str(s)) for s in states)})"
 
 
 def check_transition(current: StrEnum | str, target: StrEnum) -> None:

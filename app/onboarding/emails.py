@@ -22,9 +22,9 @@ def _context(application: Application) -> dict:
     return {
         "name": application.display_name,
         "person": application.full_name,
-        "verify_url": tokens.link("/join/verify/", token) if token else None,
-        "resume_url": tokens.link("/join/resume/", token) if token else None,
-        "status_url": tokens.link("/status/", token) if token else None,
+        "verify_url": tokens.link("onboarding.verify", token) if token else None,
+        "resume_url": tokens.link("onboarding.resume", token) if token else None,
+        "status_url": tokens.link("onboarding.status", token) if token else None,
         "answered": application.info_answered_at is not None,
     }
 
@@ -76,7 +76,7 @@ def fresh_links(payload: dict) -> mail.Letter | None:
             "state": labels.APPLICATION_STATES[application.state],
             "editable": editable,
             # The verify link confirms the address too (this email proves it is theirs) and resumes the draft.
-            "url": tokens.link("/join/verify/" if editable else "/status/", token),
+            "url": tokens.link("onboarding.verify" if editable else "onboarding.status", token),
         })
         audit.record("system", "application.link_reissued", f"application:{application.id}",
                      {"reason": payload.get("reason", "lost_link")})

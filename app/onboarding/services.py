@@ -21,11 +21,10 @@ from app.models import (
     ServiceRequest,
     utcnow,
 )
-from app.models.states import InvalidTransition, check_transition
+from app.models.states import USERNAME_HELD_STATES, InvalidTransition, check_transition
 from app.onboarding import emails, sections, tokens
 
 # States in which a requested username stays held (the partial unique index uses the same list).
-USERNAME_HELD_STATES = ("draft", "submitted", "needs_info", "approved")
 
 assert emails  # the mail builders register on import
 

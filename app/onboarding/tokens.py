@@ -10,11 +10,12 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 
+from app import links
 from app.extensions import db
 from app.models import Application, utcnow
 
@@ -25,21 +26,19 @@ def _derive(nonce: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue(application: Application) -> str:
     """Give an application a fresh link (nonce, hash, expiry); returns the token. Does not commit."""
     application.token_nonce = secrets.token_urlsafe(32)
     token = _derive(application.token_nonce)
-    application.token_hash = token_hash(token)
+    application.token_hash = links.token_hash(token)
     extend(application)
     return token
 
 
 def expiry() -> datetime:
-    return utcnow() + timedelta(days=int(current_app.config["TOKEN_DAYS"]))
+    return links.expiry(days=int(current_app.config["TOKEN_DAYS"]))
 
 
 def extend(application: Application) -> None:
@@ -56,18 +55,18 @@ def find(token: str) -> Application | None:
     """The application a link token belongs to, if the token is well formed and not expired."""
     if not token or len(token) > 128:
         return None
-    application = db.session.scalar(select(Application).where(Application.token_hash == token_hash(token)))
+    application = db.session.scalar(select(Application).where(Application.token_hash == links.token_hash(token)))
     if application is None or application.token_expires_at is None or application.token_expires_at < utcnow():
         return None
     return application
 
 
-def link(path: str, token: str) -> str:
-    """An absolute link for emails, e.g. link("/status/", token)."""
-    return f"{str(current_app.config['BASE_URL']).rstrip('/')}{path}{token}"
+def link(endpoint: str, token: str) -> str:
+    """An absolute link for emails, e.g. link("onboarding.status", token)."""
+    return links.external_url(endpoint, token=token)
 
 
 def status_url(application: Application) -> str | None:
     """The status page link for emails (used by the review area's decision emails too)."""
     token = token_for(application)
-    return link("/status/", token) if token else None
+    return link("onboarding.status", token) if token else None

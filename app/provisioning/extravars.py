@@ -29,8 +29,10 @@ from flask import current_app
 
 from app.provisioning.redaction import is_secret_key
 
-# Fields of an item that a playbook may rely on; the request's params are added after them.
-ITEM_FIELDS = ("label", "uid", "uid_number", "gid_number", "home", "email", "full_name")
+
+def home_directory(uid: str) -> str:
+    """A member's home on the hosts (and homeDirectory in their directory entry)."""
+    return f"/home/{uid}"
 
 
 class _UnsafeDumper(yaml.SafeDumper):
@@ -68,7 +70,7 @@ def item_vars(job_item) -> dict:
             uid=member.uid,
             uid_number=member.uid_number,
             gid_number=member.uid_number,  # user private groups: gidNumber = uidNumber
-            home=f"/home/{member.uid}",
+            home=home_directory(member.uid),
             email=application.email if application else None,
             full_name=(application.display_name if application else None) or member.uid,
         )

@@ -9,8 +9,9 @@ from sqlalchemy import update
 
 from app import audit, outbox
 from app.extensions import db
-from app.models import JobItem, JobState, ProvisioningJob, ServiceState, utcnow
+from app.models import ItemStatus, JobItem, JobState, ProvisioningJob, ServiceState, utcnow
 from app.models.states import InvalidTransition, allowed_from, check_transition
+from app.provisioning import hooks, planning
 from app.provisioning.redaction import cap, redact_text
 
 log = logging.getLogger(__name__)
@@ -50,52 +51,54 @@ def end(job_id: int, result, recorder, error: str | None = None) -> str:
         return JobState.LOST
     job = db.session.get(ProvisioningJob, job_id)
     db.session.refresh(job)
-    ok_members = settle_items(job, state, recorder, error)
+    settle_items(job, state, recorder, error)
     audit.record("system", f"job.{state}", f"job:{job_id}",
-                 {"items": len(job.items), "failed_items": sum(1 for i in job.items if i.status == "failed")})
+                 {"items": len(job.items), "failed_items": sum(1 for i in job.items if i.status == ItemStatus.FAILED)})
     db.session.commit()
-    _activate(ok_members)
+    hooks.run_after(job)
     return state
 
 
-def settle_items(job: ProvisioningJob, state: JobState, recorder, error: str | None) -> list:
+def settle_items(job: ProvisioningJob, state: JobState, recorder, error: str | None) -> None:
     """Each item ok or failed from the events; its service request active/disabled or failed.
 
     An item is ok only if the whole run succeeded and no event reported it failed: when a run fails,
     Ansible stops the host, so later tasks never ran for the other items either.
     """
-    disabled = (job.options or {}).get("state") == "disabled"
-    ok_members = []
+    switched_off = planning.switches_off(job)
     for item in job.items:
         failure = recorder.item_failures.get(item.label)
-        ok = state == JobState.SUCCESSFUL and failure is None
-        item.status = "ok" if ok else "failed"
+        if state != JobState.SUCCESSFUL or failure is not None:
+            fail_item(item, failure or error or "the job did not finish")
+            continue
+        item.status = ItemStatus.OK
         request = item.service_request
-        target = (ServiceState.DISABLED if disabled else ServiceState.ACTIVE) if ok else ServiceState.FAILED
+        target = ServiceState.DISABLED if switched_off else ServiceState.ACTIVE
         try:
             check_transition(request.state, target)
         except InvalidTransition:
             log.warning("job %s: service request %s is %s, not moved to %s", job.id, request.id, request.state, target)
             continue
         request.state = target
-        request.last_error = None if ok else (failure or error or "the job did not finish")[:1000]
-        if ok and not disabled and request.member is not None:
-            ok_members.append(request.member)
-    return ok_members
+        request.last_error = None
 
 
-def _activate(members: list) -> None:
-    """Members whose services are now all active get their set-password email (app.members)."""
-    if not members:
+def fail_item(item: JobItem, reason: str) -> None:
+    """The item failed; its service request becomes failed (if it may) with the reason shown to staff."""
+    item.status = ItemStatus.FAILED
+    request = item.service_request
+    try:
+        check_transition(request.state, ServiceState.FAILED)
+    except InvalidTransition:
         return
-    from app.members.activation import maybe_send_activation
+    request.state = ServiceState.FAILED
+    request.last_error = reason[:1000]
 
-    for member in {m.id: m for m in members}.values():
-        try:
-            maybe_send_activation(member)
-        except Exception:  # noqa: BLE001 - the job's outcome is stored; the email can be retried
-            db.session.rollback()
-            log.exception("activation email for member %s not queued", member.id)
+
+def fail_items(job: ProvisioningJob, reason: str) -> None:
+    """Every item of a job that will not run (canceled, lost for good) failed, with the same reason."""
+    for item in job.items:
+        fail_item(item, reason)
 
 
 def release(job_id: int) -> str:
@@ -106,7 +109,7 @@ def release(job_id: int) -> str:
         .values(state=JobState.QUEUED, started_at=None, heartbeat_at=None, worker=None)
     ).rowcount
     if released:
-        db.session.execute(update(JobItem).where(JobItem.job_id == job_id).values(status="pending"))
+        db.session.execute(update(JobItem).where(JobItem.job_id == job_id).values(status=ItemStatus.PENDING))
         audit.record("system", "job.released", f"job:{job_id}", {"reason": "worker stopping"})
         outbox.add("job", job_id=job_id)
     db.session.commit()

@@ -10,16 +10,15 @@ from sqlalchemy import select, update
 
 from app import audit, outbox
 from app.extensions import db
-from app.models import JobItem, JobState, ProvisioningJob, ServiceState, utcnow
-from app.models.states import check_transition
-
-RELAUNCHABLE = (JobState.FAILED, JobState.TIMEOUT, JobState.CANCELED, JobState.LOST)
+from app.models import ItemStatus, JobItem, JobState, ProvisioningJob, ServiceState, utcnow
+from app.models.states import RELAUNCHABLE_JOB_STATES, check_transition
+from app.provisioning.finish import fail_items
 
 
 def can_relaunch(job: ProvisioningJob) -> bool:
     """Unsuccessful jobs, and successful ones with failed items (a playbook that ignores errors per item)."""
-    return job.state in RELAUNCHABLE or (
-        job.state == JobState.SUCCESSFUL and any(item.status == "failed" for item in job.items))
+    return job.state in RELAUNCHABLE_JOB_STATES or (
+        job.state == JobState.SUCCESSFUL and any(item.status == ItemStatus.FAILED for item in job.items))
 
 
 class JobActionError(Exception):
@@ -63,13 +62,7 @@ def cancel(job_id: int, actor: str) -> ProvisioningJob:
     ).rowcount
     if stopped:
         db.session.refresh(job)
-        for item in job.items:
-            item.status = "failed"
-            request = item.service_request
-            if request.state == ServiceState.QUEUED:
-                check_transition(request.state, ServiceState.FAILED)
-                request.state = ServiceState.FAILED
-                request.last_error = "canceled before it ran"
+        fail_items(job, "canceled before it ran")
         audit.record(actor, "job.canceled", f"job:{job_id}", {"was": "queued"})
         db.session.commit()
         return job
@@ -99,7 +92,7 @@ def relaunch(job_id: int, actor: str) -> ProvisioningJob:
         raise JobActionError(_l("A job can be relaunched only once it has ended."))
     if db.session.scalar(select(ProvisioningJob.id).where(ProvisioningJob.parent_id == job_id).limit(1)):
         raise JobActionError(_l("This job was already relaunched; relaunch its latest attempt instead."))
-    items = [item for item in job.items if item.status != "ok"]
+    items = [item for item in job.items if item.status != ItemStatus.OK]
     if not items:
         raise JobActionError(_l("Every item of this job succeeded: there is nothing to relaunch."))
     for item in items:
@@ -111,7 +104,7 @@ def relaunch(job_id: int, actor: str) -> ProvisioningJob:
     # Only one relaunch wins when two sysadmins click at once: the parent is marked under a lock.
     locked = db.session.execute(
         update(ProvisioningJob).where(ProvisioningJob.id == job_id,
-                                      ProvisioningJob.state.in_((*RELAUNCHABLE, JobState.SUCCESSFUL)))
+                                      ProvisioningJob.state.in_((*RELAUNCHABLE_JOB_STATES, JobState.SUCCESSFUL)))
         .values(state=ProvisioningJob.state)
     ).rowcount
     if not locked:

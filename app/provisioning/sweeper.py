@@ -1,6 +1,6 @@
 """The sweeper: re-push undispatched outbox rows, declare silent running jobs lost and retry them.
 
-Run by every worker process every JOB_SWEEP_SECONDS (app/worker.py) and by `flask --app app jobs sweep`.
+Run by every worker process every JOB_SWEEP_SECONDS (app/worker.py) and by `flask --app app provisioning sweep`.
 Safe to run anywhere at once: every change is a conditional UPDATE, so two sweepers never both act.
 """
 
@@ -16,8 +16,9 @@ from sqlalchemy import or_, select, update
 
 from app import audit, outbox
 from app.extensions import db
-from app.models import JobState, ProvisioningJob, ServiceState, utcnow
-from app.models.states import InvalidTransition, allowed_from, check_transition
+from app.models import JobState, ProvisioningJob, utcnow
+from app.models.states import allowed_from
+from app.provisioning.finish import fail_items
 from app.provisioning.services import new_attempt
 from app.queues import get_redis
 
@@ -72,7 +73,7 @@ def mark_lost(report: SweepReport) -> None:
         audit.record("system", "job.lost", f"job:{job_id}", {"attempt": job.attempt, "worker": job.worker})
         report.lost.append(job_id)
         if job.cancel_requested:
-            _fail_items(job, "lost after a sysadmin asked to cancel it: not retried")
+            fail_items(job, "lost after a sysadmin asked to cancel it: not retried")
         elif job.attempt <= int(config["JOB_RETRY_BUDGET"]):
             backoff = int(config["JOB_RETRY_BACKOFF_SECONDS"]) * 2 ** (job.attempt - 1)
             retry = new_attempt(job, list(job.items), "system",
@@ -80,20 +81,8 @@ def mark_lost(report: SweepReport) -> None:
             audit.record("system", "job.retried", f"job:{job_id}", {"new_job": retry.id, "backoff_seconds": backoff})
             report.retries.append(retry.id)
         else:
-            _fail_items(job, "lost, and the retry budget is spent")
+            fail_items(job, "lost, and the retry budget is spent")
         db.session.commit()
-
-
-def _fail_items(job: ProvisioningJob, reason: str) -> None:
-    for item in job.items:
-        item.status = "failed"
-        request = item.service_request
-        try:
-            check_transition(request.state, ServiceState.FAILED)
-        except InvalidTransition:
-            continue
-        request.state = ServiceState.FAILED
-        request.last_error = reason
 
 
 def release_due(report: SweepReport) -> None:

@@ -1,4 +1,4 @@
-"""The RQ task that runs one provisioning job: claim, directory entries, ansible-runner, end state.
+"""The RQ task that runs one provisioning job: claim, the areas' before-run hooks, ansible-runner, end state.
 
 `run_job(job_id)` is what the outbox enqueues (RQ job id `job-<id>`, the id as the only argument). It is
 safe to deliver twice: only the delivery whose conditional UPDATE moves the job queued → running runs it.
@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from app.extensions import db
 from app.models import JobState, ProvisioningJob, utcnow
 from app.models.states import allowed_from
-from app.provisioning import extravars, finish, runner
+from app.provisioning import extravars, finish, hooks, runner
 from app.provisioning.events import EventRecorder
 from app.provisioning.redaction import redact_text
 
@@ -124,15 +124,13 @@ def run_job(job_id: int) -> str:
     recorder = EventRecorder(job_id)
     workdir = Path(tempfile.mkdtemp(prefix=f"alta-job-{job_id}-", dir=config.get("JOB_WORK_DIR") or None))
     try:
-        from app.members.entries import ensure_entries
-
         try:
-            ensure_entries(job)
-        except Exception as exc:  # noqa: BLE001 - any directory failure fails the job, named
+            hooks.run_before(job)
+        except Exception as exc:  # noqa: BLE001 - any failure before the run (e.g. the directory) fails the job
             db.session.rollback()
-            log.warning("job %s: directory entries failed: %s", job_id, type(exc).__name__)
+            log.warning("job %s: before the run: %s", job_id, type(exc).__name__)
             result = runner.RunResult("failed", None, "")
-            return str(finish.end(job_id, result, recorder, error=redact_text(f"directory: {exc}")[:1000]))
+            return str(finish.end(job_id, result, recorder, error=redact_text(str(exc))[:1000]))
         extravars.write(workdir, job)
         playbook = job.playbook
         db.session.commit()  # no transaction stays open while Ansible runs

@@ -1,18 +1,14 @@
 """The support team's review queue and decisions (/review/…)."""
 
-import click
-from flask import Blueprint
+from flask import Blueprint, Flask
 
-bp = Blueprint("review", __name__, url_prefix="/review", cli_group="review")
-
-
-@bp.cli.command("digest")
-def digest_command() -> None:
-    """Queue today's digest email of the review queue to the support group (run daily from cron)."""
-    from app.review import services
-
-    services.queue_digest()
-    click.echo("review digest queued")
+bp = Blueprint("review", __name__, url_prefix="/review")
 
 
-from app.review import emails, views  # noqa: E402, F401 - registers the routes and the email builders
+def init_app(app: Flask) -> None:
+    from app import mail
+    from app.review import cli, emails, views  # noqa: F401 - views attach the routes to bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.review_cli)
+    mail.register(app, emails)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app import mail
+from app import links, mail
 from app.extensions import db
 from app.models import Application
 from app.onboarding import tokens
@@ -16,14 +16,13 @@ def _letter(payload: dict, template: str, subject: str, states: tuple[str, ...])
     # A decision undone before the worker got to its email: that email is no longer true, so none is sent.
     if application is None or application.state not in states:
         return None
-    token = tokens.token_for(application)
     context = {
         "person": application.contact_person or application.full_name,
         "name": application.display_name,
         "reason": application.decision_reason,
         "question": application.info_request,
         "username": application.username,
-        "status_url": tokens.link("/status/", token) if token else None,
+        "status_url": tokens.status_url(application),
         "support_email": current_app.config["SUPPORT_EMAIL"],
     }
     return mail.Letter(to=application.email, language=application.language, template=template, subject=subject,
@@ -57,11 +56,12 @@ def digest(payload: dict) -> mail.Letter | None:
     counts = queries.counts(me="", warning_days=days)
     oldest = queries.oldest_waiting(limit=1)
     overdue = queries.oldest_waiting(limit=50, older_than_days=days)
-    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    base = links.external_url("web.home").rstrip("/")
     return mail.Letter(
         to=current_app.config["SUPPORT_EMAIL"], language="en", template="review_digest",
         subject="Review queue: %(count)s applications waiting",
         context={"subject_args": {"count": counts["submitted"]}, "counts": counts, "days": days,
-                 "oldest": oldest[0] if oldest else None, "overdue": overdue, "queue_url": f"{base}/review/",
+                 "oldest": oldest[0] if oldest else None, "overdue": overdue,
+                 "queue_url": links.external_url("review.queue"),
                  "base_url": base},
         target="review:digest")

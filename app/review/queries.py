@@ -10,46 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, event, exists, func, or_, select, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.functions import GenericFunction
 
+from app.database import unicode_lower
 from app.extensions import db
+from app.i18n import LANGUAGES
 from app.models import Application, AuditEvent, Consent, Note, ServiceRequest, utcnow
+from app.models.states import AWAITING_REVIEW_STATES, sql_in
 
 PAGE_SIZE = 50
-OPEN_SQL = "application.state IN ('submitted', 'needs_info')"
+# Literal SQL matching the partial index's own WHERE (app/models/applications.py), so both engines use it.
+OPEN_SQL = sql_in("application.state", AWAITING_REVIEW_STATES)
 STATE_FILTERS = ("open", "submitted", "answered", "needs_info", "approved", "rejected", "withdrawn", "all")
 SERVICES = ("hosting", "email", "drupal")
-LANGUAGES = ("en", "es")
 SORTS = ("oldest", "newest")
 MAX_SEARCH = 100
-
-
-class unicode_lower(GenericFunction):  # noqa: N801 - SQL function names are lower case
-    """lower() that folds accented capitals too (SQLite's own lower() only folds ASCII: "Ú" stays "Ú")."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(unicode_lower)
-def _lower_default(element, compiler, **kw):
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(unicode_lower, "sqlite")
-def _lower_sqlite(element, compiler, **kw):
-    return f"alta_lower({compiler.process(element.clauses, **kw)})"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_unicode_lower(dbapi_connection, _record) -> None:
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.create_function("alta_lower", 1, lambda v: v.lower() if isinstance(v, str) else v,
-                                         deterministic=True)
 
 
 @dataclass
@@ -73,7 +49,7 @@ class QueueFilters:
         if args.get("mine"):
             assignee = me
         return cls(state=pick("state", STATE_FILTERS, "open"), service=pick("service", ("",) + SERVICES, ""),
-                   language=pick("language", ("",) + LANGUAGES, ""), assignee=assignee,
+                   language=pick("language", ("", *LANGUAGES), ""), assignee=assignee,
                    q=(args.get("q") or "").strip()[:MAX_SEARCH], sort=pick("sort", SORTS, "oldest"),
                    after=(args.get("after") or "")[:80])
 

@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app import audit, directory, mail
+from app.auth.access import Role
 from app.extensions import db
 from app.models import Application, ApplicationState, Member, Note, ServiceRequest, utcnow
 from app.models.members import allocate
 from app.models.states import allowed_from
-from app.provisioning import jobs
+from app.provisioning import planning
 
 MAX_TEXT = 5000
 
@@ -97,7 +98,7 @@ def approve(application_id: int, actor: str, reason: str | None = None) -> Appro
         ServiceRequest.application_id == application.id).order_by(ServiceRequest.id)))
     for request in requests:
         request.member = member
-    planned = jobs.plan(requests, requested_by=actor) if requests else []
+    planned = planning.plan(requests, requested_by=actor) if requests else []
     audit.record(actor, "application.approved", _target(application.id), {
         "reason": application.decision_reason, "member_uid": member.uid, "uid_number": member.uid_number,
         "jobs": [job.id for job in planned]})
@@ -163,7 +164,7 @@ def assign(application_id: int, actor: str, assignee: str | None) -> None:
             groups = directory.staff_groups(directory.Directory.from_config(), assignee)
         except directory.LDAPException:
             raise ReviewError("directory_unavailable") from None
-        if "support" not in groups:
+        if Role.SUPPORT not in groups:
             raise ReviewError("not_a_reviewer", uid=assignee[:64])
     application = db.session.get(Application, application_id)
     if application is None:

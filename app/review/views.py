@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app import documents
-from app.auth.access import SUPPORT, role_required
+from app.auth.access import Role, role_required
 from app.extensions import db
 from app.members import services as member_services
 from app.models import DocumentVersion, Member, utcnow
@@ -32,7 +32,7 @@ def _see(application_id: int, anchor: str = ""):
 
 
 @bp.get("/")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def queue():
     filters = queries.QueueFilters.from_args(request.args, current_user.uid)
     days = int(current_app.config["REVIEW_AGE_WARNING_DAYS"])
@@ -72,13 +72,13 @@ def _member_of(application_id: int) -> Member | None:
 
 
 @bp.get("/<int:application_id>")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def detail(application_id: int):
     return _detail_page(application_id)
 
 
 @bp.get("/documents/<int:version_id>")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def document(version_id: int):
     version = db.session.get(DocumentVersion, version_id)
     if version is None:
@@ -103,7 +103,7 @@ def _decide(application_id: int, form, form_name: str, action, done_message: str
 
 
 @bp.post("/<int:application_id>/approve")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def approve(application_id: int):
     form = ApproveForm()
     return _decide(application_id, form, "approve_form",
@@ -112,7 +112,7 @@ def approve(application_id: int):
 
 
 @bp.post("/<int:application_id>/reject")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def reject(application_id: int):
     form = RejectForm()
     return _decide(application_id, form, "reject_form",
@@ -121,7 +121,7 @@ def reject(application_id: int):
 
 
 @bp.post("/<int:application_id>/ask")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def ask(application_id: int):
     form = InfoForm()
     return _decide(application_id, form, "info_form",
@@ -130,7 +130,7 @@ def ask(application_id: int):
 
 
 @bp.post("/<int:application_id>/undo")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def undo(application_id: int):
     form = UndoForm()
     return _decide(application_id, form, "undo_form",
@@ -139,7 +139,7 @@ def undo(application_id: int):
 
 
 @bp.post("/<int:application_id>/notes")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def add_note(application_id: int):
     form = NoteForm()
     return _decide(application_id, form, "note_form",
@@ -148,7 +148,7 @@ def add_note(application_id: int):
 
 
 @bp.post("/<int:application_id>/assign")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def assign(application_id: int):
     form = AssignForm()
     to_me = request.form.get("to") == "me"
@@ -159,7 +159,7 @@ def assign(application_id: int):
 
 
 @bp.post("/bulk-approve")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def bulk_approve():
     form = BulkApproveForm()
     back = redirect(url_for("review.queue", **request.args), 303)
@@ -197,14 +197,14 @@ def _switch_member(application_id: int, action, done_message: str):
 
 
 @bp.post("/<int:application_id>/member/disable")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def disable_member(application_id: int):
     return _switch_member(application_id, member_services.disable_member,
                           _("The member's services are being switched off."))
 
 
 @bp.post("/<int:application_id>/member/enable")
-@role_required(SUPPORT)
+@role_required(Role.SUPPORT)
 def enable_member(application_id: int):
     return _switch_member(application_id, member_services.enable_member,
                           _("The member's services are being switched back on."))

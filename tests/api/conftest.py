@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.jobs import services
+from app.console import services
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import time
 
 from sqlalchemy import select
 
+from app.console import services
 from app.extensions import db
-from app.jobs import services
 from app.models import ApiToken, AuditEvent
-from tests.jobs.factories import make_job, make_member
+from tests.console.factories import make_job, make_member
 
 
 def test_requests_without_a_token_or_with_an_unknown_one_are_refused_with_401(client):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.jobs.factories import make_job, make_member
+from tests.console.factories import make_job, make_member
 
 SPEC = json.loads((Path(__file__).resolve().parents[2] / "app" / "api" / "openapi.json").read_text())
 HOSTILE = st.sampled_from(["", "0", "-1", "1e9", "99999999999999999999999", "１", "' OR 1=1 --", "%00", "\x00",

@@ -55,7 +55,7 @@ def _engine_seconds(count: int) -> tuple[float, int]:
     """Seconds from the approval commit to the job's end state; and the job id."""
     from app.extensions import db
     from app.models import ProvisioningJob
-    from app.provisioning.jobs import plan
+    from app.provisioning.planning import plan
 
     requests = _members(count)
     started = time.perf_counter()

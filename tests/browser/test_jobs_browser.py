@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from tests.conftest import screenshot
-from tests.jobs.factories import make_job, make_member
+from tests.console.factories import make_job, make_member
 from tests.provisioning.conftest import PLAYBOOKS, approve
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from app import directory
 from app.extensions import db
 from app.models import ApplicationState, Member, ServiceState
 from app.models.members import allocate
-from app.provisioning import jobs
+from app.provisioning import planning
 from tests.factories import make_application
 
 
@@ -32,4 +32,4 @@ def plan_jobs(members: list[Member], requested_by: str = "reviewer", options: di
     requests = [r for m in members for r in m.service_requests]
     for r in requests:
         r.state = ServiceState.REQUESTED
-    return jobs.plan(requests, requested_by, options)
+    return planning.plan(requests, requested_by, options)

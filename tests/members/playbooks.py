@@ -1,7 +1,9 @@
 """Run alta's service playbooks directly with ansible-runner, the way the provisioning engine does.
 
-Extra vars go into `<private_data_dir>/env/extravars` as YAML with every string tagged `!unsafe`
-(ansible-runner's `extravars=` argument would make them trusted templates: see NOTES.md).
+Items are built by the production builder (app/provisioning/extravars.py `item_vars`) from in-memory
+model rows, and the extra vars are written by its `unsafe_yaml` into `<private_data_dir>/env/extravars`
+with every string tagged `!unsafe` (ansible-runner's `extravars=` argument would make them trusted
+templates: see NOTES.md). So these tests exercise exactly what the worker hands the playbooks.
 """
 
 from __future__ import annotations
@@ -15,28 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ansible_runner
-import yaml
+
+from app.models import Application, JobItem, Member, ServiceRequest
+from app.provisioning.extravars import item_vars, unsafe_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
 INVENTORY = PLAYBOOKS / "inventories" / "sandbox" / "hosts.yml"
 DRUSH_STANDIN = ROOT / "tests" / "standins" / "drush"  # the drush stand-in, not Drupal
-
-
-class _UnsafeDumper(yaml.SafeDumper):
-    pass
-
-
-def _unsafe_str(dumper: yaml.SafeDumper, value: str):
-    return dumper.represent_scalar("!unsafe", value, style='"')
-
-
-_UnsafeDumper.add_representer(str, _unsafe_str)
-
-
-def unsafe_yaml(data: dict) -> str:
-    """YAML in which every string is tagged !unsafe (data to Ansible, never a template)."""
-    return yaml.dump(data, Dumper=_UnsafeDumper, allow_unicode=True, sort_keys=False)
 
 
 @dataclass
@@ -81,12 +69,14 @@ def drush_calls(sandbox: Path) -> list[dict]:
 
 
 def item(uid: str, uid_number: int, *, full_name: str | None = None, display_name: str | None = None,
-         email: str | None = None, domain: str | None = None, mailboxes: list[dict] | None = None) -> dict:
-    """One alta_items entry as the engine builds it: the member's fields plus all service params."""
+         email: str | None = None, domain: str | None = None, mailboxes: list[dict] | None = None,
+         kind: str = "hosting") -> dict:
+    """One alta_items entry, built by the production builder from a member, a request and a job item."""
     domain = domain or f"{uid}.example.org"
-    return {
-        "label": uid, "uid": uid, "uid_number": uid_number, "gid_number": uid_number,
-        "home": f"/home/{uid}", "email": email or f"{uid}@example.net", "full_name": full_name or uid.title(),
-        "domain": domain, "site": "members",
-        "mailboxes": mailboxes or [{"local": uid, "display_name": display_name or full_name or uid.title()}],
-    }
+    application = Application(email=email or f"{uid}@example.net", full_name=full_name or uid.title(),
+                              kind="individual", username=uid)
+    member = Member(uid=uid, uid_number=uid_number, application=application)
+    params = {"domain": domain, "site": "members",
+              "mailboxes": mailboxes or [{"local": uid, "display_name": display_name or full_name or uid.title()}]}
+    request = ServiceRequest(kind=kind, params=params, member=member, application=application)
+    return item_vars(JobItem(label=uid, service_request=request))

@@ -6,7 +6,8 @@ import pytest
 
 from app import directory
 from app.extensions import db
-from app.members.entries import ensure_entries, job_items
+from app.members.entries import ensure_entries
+from app.provisioning.extravars import item_vars
 from tests.members.factories import make_member, plan_jobs
 
 HOSTILE_NAME = "Zoë ,=+<>#;\\ \"x\" *)(uid=*))(|(objectClass=*) {{ lookup('pipe','id') }} $(touch /tmp/alta-x)"
@@ -101,11 +102,11 @@ def test_job_items_carry_the_member_and_the_service_params(app):
     member = make_member(username="rosa", full_name="Rosa", email="rosa@example.net")
     jobs = plan_jobs([member])
     db.session.commit()
-    (hosting,) = job_items(job_for(jobs, "hosting.yml"))
+    (hosting,) = [item_vars(i) for i in job_for(jobs, "hosting.yml").items]
     assert hosting == {"label": "rosa", "uid": "rosa", "uid_number": member.uid_number,
                        "gid_number": member.uid_number, "home": "/home/rosa", "email": "rosa@example.net",
                        "full_name": "Rosa", "domain": "rosa.example.org"}
-    (email,) = job_items(job_for(jobs, "email.yml"))
+    (email,) = [item_vars(i) for i in job_for(jobs, "email.yml").items]
     assert email["mailboxes"] == [{"local": "rosa", "display_name": "Rosa"}]
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from app import directory
 from app.extensions import db
-from app.members.entries import job_items
 from app.models import JobState, Outbox, ProvisioningJob, ServiceRequest, ServiceState
+from app.provisioning.extravars import item_vars
 from tests.members.factories import make_member, plan_jobs
 from tests.members.playbooks import drush_calls, run_playbook
 from tests.support import wait_for
@@ -71,7 +71,7 @@ def test_approval_provisions_everything_and_the_member_sets_a_password(mailbox, 
     # A second run of the three playbooks with the same items changes nothing.
     for job in jobs:
         job = db.session.get(ProvisioningJob, job.id)
-        rerun = run_playbook(job.playbook, job_items(job), sandbox, job_id=job.id)
+        rerun = run_playbook(job.playbook, [item_vars(i) for i in job.items], sandbox, job_id=job.id)
         assert (rerun.status, rerun.changed) == ("successful", 0), job.playbook
 
     # The activation email (one per member), then the password through the page, then an LDAP bind.

@@ -36,7 +36,7 @@ def approve(*, count: int = 1, playbook: str = "marker.yml", options: dict | Non
     from app.extensions import db
     from app.models import Member, ServiceRequest
     from app.models.members import allocate
-    from app.provisioning.jobs import plan
+    from app.provisioning.planning import plan
     from tests.factories import make_application
 
     requests = []

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import AuditEvent, JobEvent, JobItem, ProvisioningJob, utcnow
-from tests.jobs.factories import make_job, make_member
+from tests.console.factories import make_job, make_member
 
 
 def _age(job: ProvisioningJob, days: int) -> None:

@@ -20,16 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app import queues
+from app.auth.access import Role, role_required
+from app.console import bp, export, metrics, monitor, queries, services
+from app.console.display import job_live_payload, state_labels
+from app.console.forms import ActionForm, AuditFilterForm, ExportForm, JobFilterForm, TokenForm
 from app.extensions import db, limiter
-from app.jobs import bp, export, metrics, monitor, queries, services
-from app.jobs.display import job_live_payload, state_labels
-from app.jobs.forms import ActionForm, AuditFilterForm, ExportForm, JobFilterForm, TokenForm
-from app.models import ApiToken, JobState, ProvisioningJob, utcnow
-from app.models.states import FINISHED_JOB_STATES, InvalidTransition
-
-SYSADMINS = "sysadmins"
-CANCELLABLE = (JobState.QUEUED, JobState.RUNNING)
+from app.models import ApiToken, ProvisioningJob, utcnow
+from app.models.states import CANCELLABLE_JOB_STATES, FINISHED_JOB_STATES, InvalidTransition
 
 
 def _cursor(name: str = "before") -> int | None:
@@ -42,17 +40,17 @@ def _worker_banner() -> dict:
     """Staff pages warn when no worker is alive; the public never pays for the Redis round trip."""
     if not getattr(current_user, "is_authenticated", False) or not getattr(current_user, "uid", None):
         return {}
-    return {"worker_down": not monitor.worker_alive()}
+    return {"worker_down": not queues.worker_alive()}
 
 
 @bp.get("/jobs/")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def list_jobs():
     form = JobFilterForm.from_args(request.args)
     page = queries.Page([])
     if form.validate():
         page = queries.list_jobs(form.filters(), _cursor())
-    return render_template("jobs/list.html", form=form, page=page, filters=form.filters(),
+    return render_template("console/list.html", form=form, page=page, filters=form.filters(),
                            states=state_labels())
 
 
@@ -64,7 +62,7 @@ def _job_or_404(job_id: int) -> ProvisioningJob:
 
 
 @bp.get("/jobs/<int:job_id>")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def job_detail(job_id: int):
     job = _job_or_404(job_id)
     after = _cursor("after") or 0
@@ -73,15 +71,15 @@ def job_detail(job_id: int):
     events = events[:queries.EVENT_PAGE_SIZE]
     chain = queries.attempt_chain(job)
     return render_template(
-        "jobs/detail.html", job=job, chain=chain, recap=queries.host_recap(job.id),
+        "console/detail.html", job=job, chain=chain, recap=queries.host_recap(job.id),
         events=events, after=after, next_after=events[-1].counter if more else None,
-        finished=job.state in FINISHED_JOB_STATES, cancellable=job.state in CANCELLABLE,
-        relaunchable=job.state in services.RELAUNCHABLE and chain[-1].id == job.id,
+        finished=job.state in FINISHED_JOB_STATES, cancellable=job.state in CANCELLABLE_JOB_STATES,
+        relaunchable=services.can_relaunch(job) and chain[-1].id == job.id,
         action_form=ActionForm(), states=state_labels())
 
 
 @bp.get("/jobs/<int:job_id>/live.json")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def job_live(job_id: int):
     """What the job page's script polls: the job's state and the events after `after`."""
     job = _job_or_404(job_id)
@@ -91,7 +89,7 @@ def job_live(job_id: int):
 
 
 @bp.get("/jobs/<int:job_id>/stdout.txt")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def job_stdout(job_id: int):
     job = _job_or_404(job_id)
     if job.stdout is None:
@@ -110,37 +108,37 @@ def _job_action(job_id: int, action, done_message: str):
         result = action(job_id, current_user.uid)
     except services.JobActionError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("jobs.job_detail", job_id=job_id), 303)
+        return redirect(url_for("console.job_detail", job_id=job_id), 303)
     except InvalidTransition as exc:  # a service request moved on meanwhile (e.g. support disabled it)
         current_app.logger.info("job %s: %s refused: %s", job_id, action.__name__, exc)
         flash(_("That is not possible any more: the job has moved on. Nothing was changed."), "error")
-        return redirect(url_for("jobs.job_detail", job_id=job_id), 303)
+        return redirect(url_for("console.job_detail", job_id=job_id), 303)
     flash(done_message, "success")
     target = getattr(result, "id", None) or job_id
-    return redirect(url_for("jobs.job_detail", job_id=target), 303)
+    return redirect(url_for("console.job_detail", job_id=target), 303)
 
 
 @bp.post("/jobs/<int:job_id>/cancel")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def cancel_job(job_id: int):
     return _job_action(job_id, services.cancel_job, _("Cancel requested. The job stops at its next check."))
 
 
 @bp.post("/jobs/<int:job_id>/relaunch")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def relaunch_job(job_id: int):
     return _job_action(job_id, services.relaunch_job, _("Relaunched: this is the new attempt."))
 
 
 @bp.get("/jobs/health")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def health():
     since = (utcnow() - timedelta(hours=24)).date().isoformat()
-    return render_template("jobs/health.html", health=monitor.health(), failed_since=since)
+    return render_template("console/health.html", health=monitor.health(), failed_since=since)
 
 
 @bp.get("/jobs/tokens")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def api_tokens():
     return _tokens_page(TokenForm())
 
@@ -148,14 +146,14 @@ def api_tokens():
 def _tokens_page(form: TokenForm, raw_token: str | None = None, status: int = 200):
     tokens = db.session.scalars(db.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
                                                              ApiToken.id.desc()).limit(200)).all()
-    response = Response(render_template("jobs/tokens.html", form=form, tokens=tokens, raw_token=raw_token,
+    response = Response(render_template("console/tokens.html", form=form, tokens=tokens, raw_token=raw_token,
                                          action_form=ActionForm()), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/jobs/tokens")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def create_api_token():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -167,7 +165,7 @@ def create_api_token():
 
 
 @bp.post("/jobs/tokens/<int:token_id>/revoke")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def revoke_api_token(token_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -175,28 +173,28 @@ def revoke_api_token(token_id: int):
         flash(_("Token revoked. Anything using it is refused from now on."), "success")
     else:
         flash(_("That token does not exist or was already revoked."), "error")
-    return redirect(url_for("jobs.api_tokens"), 303)
+    return redirect(url_for("console.api_tokens"), 303)
 
 
 @bp.get("/audit/")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def audit_log():
     form = AuditFilterForm.from_args(request.args)
     page = queries.Page([])
     if form.validate():
         page = queries.list_audit(form.filters(), _cursor())
     export_form = ExportForm(formdata=None, obj=None, data=form.data)
-    return render_template("jobs/audit.html", form=form, page=page, filters=form.filters(),
+    return render_template("console/audit.html", form=form, page=page, filters=form.filters(),
                            export_form=export_form)
 
 
 @bp.post("/audit/export")
-@role_required(SYSADMINS)
+@role_required(Role.SYSADMINS)
 def audit_export():
     form = ExportForm()
     if not form.validate_on_submit():
         # `form` carries the errors so that the title starts with "Error:"; it has the filter fields too.
-        return render_template("jobs/audit.html", form=form, page=queries.Page([]),
+        return render_template("console/audit.html", form=form, page=queries.Page([]),
                                filters=queries.AuditFilters(), export_form=form), 400
     filters = form.filters()
     mimetype, extension, lines = export.FORMATS[form.format.data]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.jobs import bp, queries
+from app.console import bp, queries
 from app.models import JobState, ProvisioningJob
 from app.models.states import FINISHED_JOB_STATES
 

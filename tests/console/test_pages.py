@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApiToken, AuditEvent, JobState, ProvisioningJob
-from tests.jobs.factories import make_audit_events, make_job, make_member
+from tests.console.factories import make_audit_events, make_job, make_member
 
 
 def _audits(action: str) -> list[AuditEvent]:

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from app import queues
+from app.console import monitor
 from app.extensions import db
-from app.jobs import monitor
-from tests.jobs.factories import make_job
+from app.models import utcnow
+from tests.console.factories import make_job
 from tests.support import wait_for
 
 BANNER = "No provisioning worker is running"
+
+
+def test_a_registered_worker_whose_heartbeat_stopped_is_down_for_healthz_and_the_console_alike(sysadmin, client):
+    """One liveness rule: /healthz once accepted any registered worker while the console wanted a fresh beat."""
+    from datetime import timedelta
+
+    from rq import Worker
+
+    connection = queues.get_redis()
+    worker = Worker([queues.get_queue(name) for name in queues.QUEUE_NAMES], connection=connection,
+                    name="alta-test-silent-worker")
+    worker.register_birth()
+    try:
+        worker.heartbeat()
+        assert client.get("/healthz").status_code == 200
+        assert BANNER not in sysadmin.get("/jobs/").get_data(as_text=True)
+        # The worker stops beating but its registration has not expired yet (RQ keeps it for worker_ttl).
+        stale = utcnow() - queues.HEARTBEAT_STALE - timedelta(seconds=5)
+        connection.hset(worker.key, "last_heartbeat", stale.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        assert worker.name in [w.name for w in Worker.all(connection=connection)]
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json["down"] == ["worker"]
+        assert BANNER in sysadmin.get("/jobs/").get_data(as_text=True)
+        assert "No worker is running" in sysadmin.get("/jobs/health").get_data(as_text=True)
+    finally:
+        worker.register_death()
 
 
 
@@ -24,13 +52,13 @@ def test_with_no_worker_healthz_answers_503_naming_the_worker_and_staff_pages_sh
 
 
 def test_a_running_worker_is_listed_alive_and_the_banner_goes_until_it_stops(sysadmin, client, worker_process):
-    assert wait_for(monitor.worker_alive), "the worker never registered"
+    assert wait_for(queues.worker_alive), "the worker never registered"
     assert client.get("/healthz").status_code == 200
     page = sysadmin.get("/jobs/health").get_data(as_text=True)
     assert 'id="workers"' in page and "provision, mail" in page and BANNER not in page
     worker_process.terminate()
     worker_process.wait(20)
-    assert wait_for(lambda: not monitor.worker_alive())
+    assert wait_for(lambda: not queues.worker_alive())
     assert client.get("/healthz").status_code == 503
     assert BANNER in sysadmin.get("/jobs/").get_data(as_text=True)
 

@@ -7,8 +7,8 @@ import io
 import json
 from collections.abc import Iterator
 
+from app.console import queries
 from app.extensions import db
-from app.jobs import queries
 from app.models import AuditEvent
 
 COLUMNS = ("id", "at", "actor", "action", "target", "ip", "details")

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy import update
 
 from app import audit
 from app.extensions import db
+from app.hashing import sha256_hex
 from app.models import ApiToken, utcnow
 from app.provisioning import services as provisioning
-from app.provisioning.services import RELAUNCHABLE, JobActionError  # noqa: F401 - re-exported for the views
+from app.provisioning.services import JobActionError, can_relaunch  # noqa: F401 - re-exported for the views
 
 TOKEN_PREFIX = "alta_"  # noqa: S105 - a prefix that makes leaked tokens easy to spot, not a secret
 
 
 def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return sha256_hex(raw)
 
 
 def create_api_token(uid: str, name: str) -> tuple[ApiToken, str]:

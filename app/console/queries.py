@@ -87,7 +87,7 @@ def item_labels(job_ids: list[int]) -> dict[int, list[str]]:
 
 
 def playbooks() -> list[str]:
-    from app.provisioning.jobs import PLAYBOOKS
+    from app.provisioning.planning import PLAYBOOKS
 
     return sorted(PLAYBOOKS.values())
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from app import audit
 from app.extensions import db
 from app.models import Outbox, utcnow
+from tests.console.factories import make_job
 from tests.factories import make_application
-from tests.jobs.factories import make_job
 
 
 def _sample(text: str, name: str, **labels) -> float:

@@ -1,58 +1,19 @@
-"""What the health page and /metrics read: RQ workers and queues, queued/failed jobs, the outbox."""
+"""What the health page and /metrics read: RQ workers and queues, queued/failed jobs, the outbox.
+
+Whether a worker is alive is decided in one place, app/queues.py, which /healthz uses too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rq import Worker
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import JobState, Outbox, ProvisioningJob, utcnow
-from app.queues import QUEUE_NAMES, get_queue, get_redis
-
-# An idle RQ worker blocks on its queues for worker_ttl - 15 s (405 s by default) between heartbeats, and
-# its registration expires after worker_ttl (420 s): a heartbeat older than that plus a margin is a dead
-# worker whose key has not expired yet.
-HEARTBEAT_STALE = timedelta(seconds=480)
-
-
-@dataclass
-class WorkerInfo:
-    name: str
-    hostname: str | None
-    pid: int | None
-    state: str
-    queues: list[str]
-    current_job: str | None
-    last_heartbeat: datetime | None
-    alive: bool
-
-
-def workers() -> list[WorkerInfo]:
-    """The RQ workers registered on alta's queues, with whether their heartbeat is recent."""
-    now = utcnow()
-    found = []
-    for w in Worker.all(connection=get_redis()):
-        queues = [q for q in w.queue_names() if q in QUEUE_NAMES]
-        if not queues:
-            continue
-        beat = w.last_heartbeat
-        if beat is not None and beat.tzinfo is None:
-            beat = beat.replace(tzinfo=now.tzinfo)  # RQ stores naive UTC
-        alive = beat is not None and now - beat < HEARTBEAT_STALE
-        found.append(WorkerInfo(w.name, w.hostname, w.pid, str(w.get_state()), queues, w.get_current_job_id(),
-                                beat, alive))
-    return sorted(found, key=lambda w: w.name)
-
-
-def worker_alive() -> bool:
-    """True when at least one worker listens on alta's queues with a recent heartbeat. Redis down: False."""
-    try:
-        return any(w.alive for w in workers())
-    except Exception:  # noqa: BLE001 - Redis down means no worker can take jobs either
-        return False
+from app.models.states import UNSUCCESSFUL_JOB_STATES
+from app.queues import QUEUE_NAMES, WorkerInfo, get_queue, workers
 
 
 def queue_depths() -> dict[str, int]:
@@ -65,9 +26,8 @@ def oldest_queued_job() -> ProvisioningJob | None:
 
 
 def failed_since(since: datetime) -> int:
-    failed = (JobState.FAILED, JobState.TIMEOUT, JobState.LOST)
     return db.session.scalar(select(func.count()).select_from(ProvisioningJob).where(
-        ProvisioningJob.state.in_(failed), ProvisioningJob.finished_at >= since)) or 0
+        ProvisioningJob.state.in_(UNSUCCESSFUL_JOB_STATES), ProvisioningJob.finished_at >= since)) or 0
 
 
 def undispatched_outbox() -> tuple[int, datetime | None]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select
 
+from app import queues
+from app.console import monitor
 from app.extensions import db
-from app.jobs import monitor
 from app.models import Application, AuditEvent, ProvisioningJob, utcnow
 
 DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -83,7 +84,7 @@ def render() -> str:
     out.family("alta_queue_depth", "gauge", "RQ jobs waiting in each queue (-1: Redis unreachable).")
     try:
         depths = monitor.queue_depths()
-        alive = sum(1 for w in monitor.workers() if w.alive)
+        alive = sum(1 for w in queues.workers() if w.alive)
     except Exception:  # noqa: BLE001 - a scrape must still report what the database knows
         depths, alive = dict.fromkeys(("provision", "mail"), -1), 0
     for queue, depth in depths.items():

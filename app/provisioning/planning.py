@@ -1,4 +1,8 @@
-"""Planning provisioning jobs: one job per service kind, covering many service requests (a batch)."""
+"""Planning provisioning jobs: one job per service kind, covering many service requests (a batch).
+
+`plan(...)` is the engine's public face: review (approval), members (switch off/on) and later areas
+call it inside their own transaction; the outbox hands the jobs to RQ after that commit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,19 @@ from app.models import JobItem, ProvisioningJob, ServiceRequest, ServiceState
 from app.models.states import check_transition
 
 PLAYBOOKS = {"hosting": "hosting.yml", "email": "email.yml", "drupal": "drupal.yml"}
+
+# What a job makes of the services it covers, as options["state"] (reaching the playbooks as alta_state,
+# Ansible's own words): set them up, or switch them back on ("present", the default), or switch them off.
+SERVICES_ON = "present"
+SERVICES_OFF = "disabled"
+
+
+def switches_on(job: ProvisioningJob) -> bool:
+    return (job.options or {}).get("state", SERVICES_ON) == SERVICES_ON
+
+
+def switches_off(job: ProvisioningJob) -> bool:
+    return (job.options or {}).get("state") == SERVICES_OFF
 
 
 def plan(requests: list[ServiceRequest], requested_by: str, options: dict | None = None) -> list[ProvisioningJob]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.console import queries
 from app.extensions import db
-from app.jobs import queries
 from app.models import JobEvent, utcnow
-from tests.jobs.factories import add_events, make_audit_events, make_job, make_member
+from tests.console.factories import add_events, make_audit_events, make_job, make_member
 
 
 def _all_pages(filters, limit=2):

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from app.jobs import queries
+from app.console import queries
 from app.models import JobState
 
 # Staff uids, member uids and audit actions are short ASCII words; anything else cannot match a row.

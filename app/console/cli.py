@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
-from app.jobs import bp, retention
+from app.console import retention
+
+jobs_cli = AppGroup("jobs", help="Provisioning jobs as the console keeps them.")
 
 
-@bp.cli.command("prune")
+@jobs_cli.command("prune")
 @click.option("--older-than-days", type=click.IntRange(min=1), required=True,
               help="Remove events and stdout of jobs that finished more than this many days ago.")
 def prune_command(older_than_days: int) -> None:

@@ -7,14 +7,14 @@ import re
 import pytest
 
 from app.extensions import db
-from tests.jobs.factories import make_job
+from tests.console.factories import make_job
 
 STAFF_PREFIXES = ("/jobs/", "/audit/", "/api/v1/")
 
 
 def _staff_rules(app):
     return [r for r in app.url_map.iter_rules() if r.rule.startswith(STAFF_PREFIXES) or r.endpoint.startswith(
-        ("jobs.", "api."))]
+        ("console.", "api."))]
 
 
 def _url(rule, job_id: int) -> str:

@@ -8,11 +8,11 @@ import json
 import tracemalloc
 from datetime import timedelta
 
+from app.console import export
+from app.console.queries import AuditFilters
 from app.extensions import db
-from app.jobs import export
-from app.jobs.queries import AuditFilters
 from app.models import utcnow
-from tests.jobs.factories import make_audit_events
+from tests.console.factories import make_audit_events
 
 
 def _range(days_back: int = 3) -> AuditFilters:

@@ -1,0 +1,73 @@
+"""The layout rules of DESIGN.md that a reviewer would otherwise have to remember, checked on every run."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+AREAS = ("onboarding", "review", "members", "console", "api", "auth", "portal", "consent", "dues", "community",
+         "leadership")
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, at module level or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _violations(folder: Path, forbidden: tuple[str, ...]) -> list[str]:
+    bad = []
+    for path in sorted(folder.rglob("*.py")):
+        for module in _imports(path):
+            if module.startswith(forbidden):
+                bad.append(f"{path.relative_to(ROOT)} imports {module}")
+    return bad
+
+
+def test_the_provisioning_engine_imports_no_area():
+    assert _violations(APP / "provisioning", tuple(f"app.{area}" for area in AREAS)) == []
+
+
+def test_models_import_no_area_and_no_views():
+    assert _violations(APP / "models", tuple(f"app.{area}" for area in AREAS)) == []
+
+
+def test_production_code_does_not_import_the_development_services():
+    bad = [v for v in _violations(APP, ("app.devservices",)) if not v.startswith("app/devservices/")]
+    assert bad == []
+
+
+def test_the_checker_sees_an_import_inside_a_function():
+    """The loop issue 11 removed was hidden in function-level imports: the checker must see those."""
+    folder = APP / "provisioning"
+    planted = folder / "_planted_for_test.py"
+    planted.write_text("def later():\n    from app.members.entries import ensure_entries\n")
+    try:
+        assert _violations(folder, ("app.members",)) != []
+    finally:
+        planted.unlink()
+
+
+def test_migration_files_sort_in_the_order_they_apply():
+    files = sorted((ROOT / "migrations" / "versions").glob("*.py"))
+    revisions = {}
+    for path in files:
+        text = path.read_text()
+        assert re.match(r"^\d{4}_[a-z0-9_]+\.py$", path.name), f"{path.name}: name it NNNN_<what>.py"
+        revision = re.search(r"^revision = ['\"]([^'\"]+)['\"]", text, re.M).group(1)
+        down = re.search(r"^down_revision = (?:['\"]([^'\"]+)['\"]|None)", text, re.M).group(1)
+        revisions[path.name] = (revision, down)
+    previous = None
+    for name in sorted(revisions):
+        revision, down = revisions[name]
+        assert down == previous, f"{name} applies after {down}, but the file before it holds {previous}"
+        previous = revision
