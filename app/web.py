@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, make_response, render_template, request
+from flask import Blueprint, Flask, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -12,6 +12,12 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def home():
     return render_template("web/home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; answer with the SVG instead of a 404.
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 ERRORS = {

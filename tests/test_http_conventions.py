@@ -28,3 +28,10 @@ def test_api_error_message_follows_the_language(client):
     response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "es"})
     english = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
     assert response.get_json()["error"] != english.get_json()["error"]
+
+
+def test_the_layout_links_a_favicon_and_favicon_ico_finds_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
