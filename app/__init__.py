@@ -102,12 +102,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, auth, health, jobs, onboarding, review, web
+    from app import api, auth, health, http_headers, jobs, onboarding, review, web
     from app.members import views as members
 
     for blueprint in (web.bp, health.bp, auth.bp, onboarding.bp, review.bp, jobs.bp, api.bp, members.bp):
         app.register_blueprint(blueprint)
     web.init_errors(app)
+    http_headers.init_headers(app)
 
 
 def _register_cli(app: Flask) -> None:

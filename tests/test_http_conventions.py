@@ -35,3 +35,16 @@ def test_the_layout_links_a_favicon_and_favicon_ico_finds_it(client):
     assert 'rel="icon" href="/static/img/favicon.svg"' in page
     response = client.get("/favicon.ico", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_staff_pages_are_not_stored_and_https_gets_hsts(client, form, staff):
+    from tests.auth.conftest import sign_in
+
+    password = staff.create("noa", "support", password="Noa-test-password-1")
+    sign_in(client, form, "noa", password)
+    response = client.get("/review/")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: never
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
