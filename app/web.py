@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -12,6 +12,12 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def home():
     return render_template("web/home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; answer with the SVG instead of a 404.
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 ERRORS = {
@@ -32,6 +38,20 @@ def _error_page(code: int, title: str | None = None, message: str | None = None)
     response = render_template("web/error.html", code=code, title=str(title or default_title),
                                message=str(message or default_message))
     return response, code
+
+
+def _http_error(error, code: int):
+    """The error page (JSON under /api/), keeping Werkzeug's headers such as a 405's Allow."""
+    if request.path == "/api" or request.path.startswith("/api/"):
+        response = jsonify({"error": str(ERRORS.get(code, ERRORS[500])[0])})
+        response.status_code = code
+    else:
+        response = make_response(*_error_page(code))
+    # get_headers() always carries Werkzeug's text/html Content-Type: keep only the others (Allow, ...).
+    for name, value in getattr(error, "get_headers", lambda: [])():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _csrf_error(error: CSRFError):
@@ -58,6 +78,6 @@ def init_app(app: Flask) -> None:
         return {"url_map_endpoints": app.view_functions.keys()}
 
     for code in (400, 403, 404, 405, 413, 500):
-        app.register_error_handler(code, lambda e, code=code: _error_page(code))
+        app.register_error_handler(code, lambda e, code=code: _http_error(e, code))
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(429, _rate_limited)

@@ -38,7 +38,7 @@ def _not_found(what: str):
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # absent; an empty value is refused like any other non-number (the spec says integer)
         return default
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
         raise BadParameter(f"{name} must be a whole number from {low} to {high}")

@@ -10,10 +10,11 @@ from app.auth import bp, services
 from app.auth.access import Role, safe_next
 from app.auth.forms import SignInForm, SignOutForm
 from app.extensions import limiter
+from app.ratekeys import keyed
 
 
 def _username_key() -> str:
-    return "login-user:" + services.normalise_username(request.form.get("username"))[:64]
+    return keyed("login-user", services.normalise_username(request.form.get("username"))[:64])
 
 
 def _home_for(user) -> str:

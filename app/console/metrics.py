@@ -12,6 +12,8 @@ from app import queues
 from app.console import monitor
 from app.extensions import db
 from app.models import Application, AuditEvent, ProvisioningJob, utcnow
+from app.models.states import ApplicationState, JobState
+from app.provisioning.planning import PLAYBOOKS
 
 DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 SIGNIN_FAILED_ACTION = "auth.failed"
@@ -67,26 +69,34 @@ def _duration_histogram(out: Exposition) -> None:
 
 def render() -> str:
     out = Exposition()
+    # Every state of every enum is written, 0 when it has no rows: a series that vanishes breaks rate()
+    # and alerts on "== 0".
     out.family("alta_applications", "gauge", "Applications by state.")
-    for state, count in db.session.execute(select(Application.state, func.count()).group_by(Application.state)
-                                           .order_by(Application.state)):
-        out.sample("alta_applications", count, state=state)
+    counts = dict(db.session.execute(select(Application.state, func.count()).group_by(Application.state)).all())
+    for state in sorted({*ApplicationState, *counts}):
+        out.sample("alta_applications", counts.get(state, 0), state=state)
 
     out.family("alta_jobs", "gauge", "Provisioning jobs by state and playbook.")
-    for state, playbook, count in db.session.execute(
-            select(ProvisioningJob.state, ProvisioningJob.playbook, func.count())
-            .group_by(ProvisioningJob.state, ProvisioningJob.playbook)
-            .order_by(ProvisioningJob.state, ProvisioningJob.playbook)):
-        out.sample("alta_jobs", count, state=state, playbook=playbook)
+    jobs = {(state, playbook): count for state, playbook, count in db.session.execute(
+        select(ProvisioningJob.state, ProvisioningJob.playbook, func.count())
+        .group_by(ProvisioningJob.state, ProvisioningJob.playbook))}
+    states = sorted({*JobState, *(state for state, _ in jobs)})
+    playbooks = sorted({*PLAYBOOKS.values(), *(playbook for _, playbook in jobs)})
+    for state in states:
+        for playbook in playbooks:
+            out.sample("alta_jobs", jobs.get((state, playbook), 0), state=state, playbook=playbook)
 
     _duration_histogram(out)
 
-    out.family("alta_queue_depth", "gauge", "RQ jobs waiting in each queue (-1: Redis unreachable).")
+    # Redis being down is its own gauge, not a sentinel depth: -1 jobs would poison sums and alerts.
     try:
         depths = monitor.queue_depths()
-        alive = sum(1 for w in queues.workers() if w.alive)
+        alive, redis_up = sum(1 for w in queues.workers() if w.alive), 1
     except Exception:  # noqa: BLE001 - a scrape must still report what the database knows
-        depths, alive = dict.fromkeys(("provision", "mail"), -1), 0
+        depths, alive, redis_up = {}, 0, 0
+    out.family("alta_redis_up", "gauge", "1 when Redis answered this scrape, 0 when it did not.")
+    out.sample("alta_redis_up", redis_up)
+    out.family("alta_queue_depth", "gauge", "RQ jobs waiting in each queue (absent while Redis is unreachable).")
     for queue, depth in depths.items():
         out.sample("alta_queue_depth", depth, queue=queue)
     out.family("alta_workers_alive", "gauge", "RQ workers on alta's queues with a recent heartbeat.")

@@ -13,13 +13,14 @@ from app.onboarding import bp
 from app.onboarding.forms import LinkRequestForm
 from app.onboarding.services import request_link
 from app.onboarding.session import TYPED_ANSWERS_KEY, see_other
+from app.ratekeys import keyed
 
 # The address typed, carried to the confirmation page across the redirect (this browser's own cookie).
 TYPED_EMAIL_KEY = "link_request_email"
 
 
 def _email_key() -> str:
-    return "link-email:" + (request.form.get("email") or "").strip().lower()[:254]
+    return keyed("link-email", (request.form.get("email") or "").strip().lower()[:254])
 
 
 def _counts(response) -> bool:

@@ -22,6 +22,7 @@ from app.onboarding.session import (
     status_redirect,
     wizard_step,
 )
+from app.ratekeys import keyed
 
 ERRORS = {
     "not_editable": _l("Your application has been sent, so it cannot be changed here."),
@@ -60,7 +61,7 @@ def _filled_too_fast(form: StartForm) -> bool:
 
 
 def _signup_email_key() -> str:
-    return "join-email:" + (request.form.get("email") or "").strip().lower()[:254]
+    return keyed("join-email", (request.form.get("email") or "").strip().lower()[:254])
 
 
 def _counts_as_signup(response) -> bool:

@@ -74,3 +74,37 @@ def test_metrics_need_the_bearer_token_when_one_is_configured(app_settings):
         from app.extensions import db
 
         db.session.remove()
+
+
+def test_metrics_write_every_state_with_zero_when_it_has_no_rows(client):
+    from app.models.states import ApplicationState, JobState
+
+    text = client.get("/metrics").get_data(as_text=True)
+    for state in ApplicationState:
+        assert _sample(text, "alta_applications", state=state) == 0
+    for state in JobState:
+        assert _sample(text, "alta_jobs", state=state, playbook="hosting.yml") == 0
+
+
+def test_metrics_report_redis_down_as_its_own_gauge_without_a_sentinel_depth(app_settings):
+    import socket
+
+    from app import create_app
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app_settings["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    application = create_app(app_settings)
+    with application.app_context():
+        text = application.test_client().get("/metrics").get_data(as_text=True)
+        from app.extensions import db
+
+        db.session.remove()
+    assert _sample(text, "alta_redis_up") == 0
+    assert not re.search(r"^alta_queue_depth\{", text, re.MULTILINE)
+    assert " -1\n" not in text
+
+
+def test_metrics_report_redis_up_when_it_answers(client):
+    assert _sample(client.get("/metrics").get_data(as_text=True), "alta_redis_up") == 1

@@ -262,3 +262,13 @@ def test_hostile_addresses_get_a_clear_error_or_the_neutral_answer_never_a_500(c
 def test_a_two_thousand_character_address_gets_a_length_error(client, form, documents):
     response = _ask(client, form, "é" * 1980 + "@example.org")
     assert response.status_code == 200 and "Use at most 254 characters" in response.get_data(as_text=True)
+
+
+def test_the_rate_limit_keys_in_redis_hold_no_address(client, form, services):
+    from redis import Redis
+
+    response = _ask(client, form, "Keyed.Person@example.org")
+    assert response.status_code == 303
+    keys = [k.decode() for k in Redis.from_url(services.redis.url).keys("*")]
+    assert any("link-email" in k for k in keys), keys  # the limit was counted ...
+    assert not [k for k in keys if "example.org" in k.lower() or "keyed.person" in k.lower()]  # ... by a hash
