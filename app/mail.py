@@ -89,7 +89,7 @@ def render(letter: Letter) -> EmailMessage:
         subject = gettext(letter.subject, **letter.context.get("subject_args", {}))
         text = render_template(f"mail/{letter.template}.txt", **letter.context)
         try:
-            html = render_template(f"mail/{letter.template}.html", **letter.context)
+            html = render_template(f"mail/{letter.template}.html", mail_subject=subject, **letter.context)
         except Exception:  # noqa: BLE001 - the HTML part is optional
             html = None
     msg = EmailMessage()

@@ -167,8 +167,6 @@ class CommitmentsForm(FlaskForm):
                                                        minimum=minimum, currency=self.other_currency.data)))
         if self.dues.data == "waiver" and not (self.waiver_reason.data or "").strip():
             problems.append((self.waiver_reason, _l("Tell us why you ask for a waiver")))
-        if not self.movements.data and not (self.movements_other.data or "").strip():
-            problems.append((self.movements, _l("Choose at least one movement, or describe yours")))
         for field, message in problems:
             field.errors = [*field.errors, message]
         return ok and not problems

@@ -48,6 +48,9 @@ def test_a_lost_link_is_emailed_again_in_the_applicants_language_and_resumes_the
     [message] = mailbox.to("ana@example.org")
     assert subject in message["Subject"] and message["Content-Language"] == language
     assert words in _text(message)
+    # The HTML part names itself with the subject: a mail client's reader reads the <title> (issue 13).
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"<title>{message['Subject']}</title>" in html
     [link] = _links(message)
     assert link.startswith("/join/verify/")
 

@@ -321,3 +321,13 @@ def test_a_second_separate_application_can_be_started_from_the_same_browser(wiza
     assert response.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Application)) == 2
     assert latest_application().email == "org@example.org"
+
+
+def test_movements_are_optional_as_the_label_says(wizard, client):
+    # The page labels "Movements" as optional; an applicant who names none must be able to go on (issue 13).
+    wizard.through_services()
+    page = client.get("/join/commitments").get_data(as_text=True)
+    assert re.search(r"Movements you are active in\s*<span class=\"field__optional\">\(optional\)</span>", page)
+    response = wizard.post("/join/commitments?return=check", {
+        "dues": "USD:10", "hours_per_month": "6"}, get_url="/join/commitments")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/join/check")
