@@ -9,6 +9,7 @@ Plural-Forms header differs from the merged catalogue's (their plurals would sta
 
 from __future__ import annotations
 
+import re
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -57,6 +58,36 @@ def plural_mismatches(base: Path = FRAGMENTS) -> list[str]:
                        if line.startswith('"Plural-Forms:')), None)
         if header is not None and expected not in header:
             problems.append(f"{path.name}: Plural-Forms differs from {expected!r}")
+    return problems
+
+
+GLOSSARY = ROOT / "app" / "translations" / "GLOSSARY.tsv"
+VOICE_SOURCES = ("app/translations/es/*.po", "documents/**/*", "templates/mail/**/*")
+
+
+def glossary() -> list[tuple[str, str, list[str]]]:
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("en\t"):
+            continue
+        en, es, forbidden, _reason = line.split("\t", 3)
+        rows.append((en, es, [v.strip() for v in forbidden.split("|") if v.strip()]))
+    return rows
+
+
+def voice_problems(root: Path = ROOT) -> list[str]:
+    """Forbidden Spanish variants from the glossary, anywhere Spanish text lives."""
+    problems = []
+    terms = glossary()
+    for pattern in VOICE_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            if not path.is_file() or path.suffix == ".mo":
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            for en, es, forbidden in terms:
+                for variant in forbidden:
+                    if re.search(rf"\b{re.escape(variant.lower())}\b", text):
+                        problems.append(f"{path.relative_to(root)}: {variant!r} — glossary says {es!r} for {en!r}")
     return problems
 
 
@@ -110,7 +141,7 @@ def main(argv: list[str]) -> int:
         for mid, where in gaps:
             print(f"{where}: {mid!r}")
         print(f"{len(gaps)} untranslated")
-        problems = conflicts() + plural_mismatches()
+        problems = conflicts() + plural_mismatches() + voice_problems()
         for problem in problems:
             print(problem)
         return 1 if gaps or problems else 0

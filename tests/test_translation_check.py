@@ -54,3 +54,14 @@ def test_spanish_plurals_are_translated_in_the_merged_catalogue():
     message = catalog.get("%(num)d day")
     assert message is not None and len(message.string) == catalog.num_plurals
     assert all(s.endswith(("día", "días")) for s in message.string)
+
+
+def test_real_catalogue_documents_and_mail_follow_the_glossary():
+    assert translations.voice_problems() == []
+
+
+def test_forbidden_glossary_variant_fails(tmp_path):
+    po = tmp_path / "app" / "translations" / "es"
+    po.mkdir(parents=True)
+    (po / "planted.po").write_text('msgid "Join"\nmsgstr "Únete para unirte"\n', encoding="utf-8")
+    assert any("'unirte'" in p for p in translations.voice_problems(tmp_path))
