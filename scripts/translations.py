@@ -1,5 +1,7 @@
 """Spanish translations: each area keeps its own PO file in app/translations/es/*.po (no merge fights);
-`build` merges them into the catalogue Flask-Babel reads, `check` lists source strings with no translation.
+`build` merges them into the catalogue Flask-Babel reads, `check` lists source strings with no translation,
+msgids translated differently in two files (the merge would keep one silently) and files whose
+Plural-Forms header differs from the merged catalogue's (their plurals would stay English).
 
     python scripts/translations.py build     # → app/translations/es/LC_MESSAGES/messages.mo
     python scripts/translations.py check     # exit 1 if any msgid in app/ or templates/ is untranslated
@@ -7,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -21,6 +24,71 @@ ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = ROOT / "app" / "translations" / "es"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_ngettext": (1, 2)}
+
+
+def fragments(base: Path = FRAGMENTS) -> list[tuple[Path, Catalog]]:
+    out = []
+    for path in sorted(base.glob("*.po")):
+        with path.open("rb") as f:
+            out.append((path, read_po(f, locale="es")))
+    return out
+
+
+def conflicts(base: Path = FRAGMENTS) -> list[str]:
+    """A msgid (with its context) translated differently in two files: the merge must not pick one silently."""
+    seen: dict[tuple, tuple[str, object]] = {}
+    problems = []
+    for path, fragment in fragments(base):
+        for message in fragment:
+            if not message.id or not message.string:
+                continue
+            key = (message.context, message.id)
+            if key in seen and seen[key][1] != message.string:
+                problems.append(f"{path.name}: {message.id!r} translated differently in {seen[key][0]}")
+            seen.setdefault(key, (path.name, message.string))
+    return problems
+
+
+def plural_mismatches(base: Path = FRAGMENTS) -> list[str]:
+    """Every file must declare the Plural-Forms the merged catalogue uses, or its plural entries are dropped."""
+    expected = Catalog(locale="es").plural_forms
+    problems = []
+    for path, _fragment in fragments(base):
+        header = next((line for line in path.read_text(encoding="utf-8").splitlines()
+                       if line.startswith('"Plural-Forms:')), None)
+        if header is not None and expected not in header:
+            problems.append(f"{path.name}: Plural-Forms differs from {expected!r}")
+    return problems
+
+
+GLOSSARY = ROOT / "app" / "translations" / "GLOSSARY.tsv"
+VOICE_SOURCES = ("app/translations/es/*.po", "documents/**/*", "templates/mail/**/*")
+
+
+def glossary() -> list[tuple[str, str, list[str]]]:
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("en\t"):
+            continue
+        en, es, forbidden, _reason = line.split("\t", 3)
+        rows.append((en, es, [v.strip() for v in forbidden.split("|") if v.strip()]))
+    return rows
+
+
+def voice_problems(root: Path = ROOT) -> list[str]:
+    """Forbidden Spanish variants from the glossary, anywhere Spanish text lives."""
+    problems = []
+    terms = glossary()
+    for pattern in VOICE_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            if not path.is_file() or path.suffix == ".mo":
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            for en, es, forbidden in terms:
+                for variant in forbidden:
+                    if re.search(rf"\b{re.escape(variant.lower())}\b", text):
+                        problems.append(f"{path.relative_to(root)}: {variant!r} — glossary says {es!r} for {en!r}")
+    return problems
 
 
 def merged() -> Catalog:
@@ -73,7 +141,10 @@ def main(argv: list[str]) -> int:
         for mid, where in gaps:
             print(f"{where}: {mid!r}")
         print(f"{len(gaps)} untranslated")
-        return 1 if gaps else 0
+        problems = conflicts() + plural_mismatches() + voice_problems()
+        for problem in problems:
+            print(problem)
+        return 1 if gaps or problems else 0
     print(__doc__)
     return 2
 
