@@ -66,15 +66,6 @@ class Directory:
     def member_dn(self, uid: str) -> str:
         return f"uid={escape_rdn(uid)},{self.members_dn}"
 
-    def exists(self, dn: str) -> bool:
-        with self.service() as conn:
-            try:
-                return conn.search(dn, "(objectClass=*)", BASE, attributes=[])
-            except LDAPException as exc:
-                if "noSuchObject" in type(exc).__name__ or "NoSuchObject" in type(exc).__name__:
-                    return False
-                raise
-
     def find_uid(self, base: str, uid: str) -> str | None:
         """The DN of the one entry under base whose uid equals uid exactly, or None."""
         with self.service() as conn:

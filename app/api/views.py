@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -185,7 +184,4 @@ def job_events(job_id: int):
     rows = queries.events(job_id, after, limit + 1)
     return _listing(rows, limit, _event, "api.job_events", cursor=lambda e: e.counter, job_id=job_id)
 
-
-def openapi_document() -> dict:
-    return json.loads(OPENAPI.read_text())
 

@@ -13,7 +13,7 @@ Contract with the playbooks (playbooks/*.yml follow it; tests/provisioning/playb
     alta_options: the job's other non-personal options (a dict; test playbooks read e.g. `sleep`)
 
 Every string in the file is tagged `!unsafe`, so `{{ … }}` or `{% … %}` in a name is data to Ansible,
-never a template (ansible-runner's `extravars=` argument would make it trusted: see NOTES.md). Numbers
+never a template (ansible-runner's `extravars=` argument would make it trusted: see ../shared/NOTES.md). Numbers
 and booleans are plain. Playbooks loop over `alta_items` with `loop_control: label: "{{ item.label }}"`,
 so every item event names its item and the engine derives each item's result from the events.
 Shell and command tasks take `argv` lists, never a joined string.

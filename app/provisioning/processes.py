@@ -2,7 +2,7 @@
 
 ansible-core's workers call setsid(), so killing ansible-playbook's process group (what ansible-runner
 does on cancel and timeout) leaves workers and module children (e.g. `sleep`) running, re-parented to
-PID 1 (NOTES.md). We walk /proc for descendants and kill each one's process group before returning.
+PID 1 (../shared/NOTES.md). We walk /proc for descendants and kill each one's process group before returning.
 """
 
 from __future__ import annotations

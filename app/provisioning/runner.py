@@ -18,7 +18,7 @@ import ansible_runner
 
 from app.provisioning import processes
 
-# How often ansible-runner asks the cancel callback (its default, 5 s, makes cancel slow: NOTES.md).
+# How often ansible-runner asks the cancel callback (its default, 5 s, makes cancel slow: ../shared/NOTES.md).
 POLL_SECONDS = 0.5
 VENV_BIN = Path(sys.executable).parent
 

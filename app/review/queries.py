@@ -7,7 +7,7 @@ the index applies; counts touch only open rows; related rows come in one selecti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, text
@@ -66,7 +66,6 @@ class QueueFilters:
 class QueuePage:
     rows: list[Application]
     next_after: str | None
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _state_clause(state: str):

@@ -3,7 +3,7 @@
 Items are built by the production builder (app/provisioning/extravars.py `item_vars`) from in-memory
 model rows, and the extra vars are written by its `unsafe_yaml` into `<private_data_dir>/env/extravars`
 with every string tagged `!unsafe` (ansible-runner's `extravars=` argument would make them trusted
-templates: see NOTES.md). So these tests exercise exactly what the worker hands the playbooks.
+templates: see ../shared/NOTES.md). So these tests exercise exactly what the worker hands the playbooks.
 """
 
 from __future__ import annotations
