@@ -58,7 +58,7 @@ def _dues_text(application: Application) -> str:
 def _services_text(application: Application) -> list[str]:
     out = []
     for request in application.service_requests:
-        kind = str(labels.SERVICE_KINDS.get(request.kind, request.kind))
+        kind = str(labels.SERVICES.get(request.kind, request.kind))
         if request.kind == "hosting":
             out.append(f"{kind}: {display_domain(request.params.get('domain', ''))}")
         elif request.kind == "email":

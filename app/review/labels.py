@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.labels import DOCUMENTS, MOVEMENTS, SERVICES, WORKING_GROUPS, label  # noqa: F401 - shared
+
 STATES = {
     "draft": _l("Draft"), "submitted": _l("Waiting for review"), "needs_info": _l("Waiting for the applicant"),
     "approved": _l("Approved"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
@@ -16,12 +18,9 @@ STATE_FILTERS = {
     "withdrawn": _l("Withdrawn"), "all": _l("All"),
 }
 
-SERVICES = {"hosting": _l("Web hosting"), "email": _l("Email"), "drupal": _l("Drupal account")}
 LANGUAGES = {"en": _l("English"), "es": _l("Spanish")}
 KINDS = {"individual": _l("Person"), "organisation": _l("Organisation")}
 SORTS = {"oldest": _l("Oldest first"), "newest": _l("Newest first")}
-DOCUMENTS = {"unity": _l("Statement of Unity"), "agreement": _l("Membership Agreement"),
-             "intentionality": _l("Statement of Intentionality")}
 
 ACTIONS = {
     "application.submitted": _l("Sent the application"),

@@ -123,3 +123,14 @@ def test_the_queue_works_in_spanish(app, reviewer):
     db.session.commit()
     page = reviewer.get("/review/?lang=es").get_data(as_text=True)
     assert "Solicitudes por revisar" in page and "Esperando revisión" in page
+
+
+def test_the_application_page_names_movements_and_working_groups_in_the_readers_language(app, reviewer):
+    """Reviewers once read raw slugs ("housing", "support"); the labels come from the one table in app/labels.py."""
+    application, _ = make_application(movements=["housing", "climate"])
+    db.session.commit()
+    english = reviewer.get(f"/review/{application.id}?lang=en").get_data(as_text=True)
+    assert "Housing and tenants, Climate justice" in english and "Member support" in english
+    spanish = reviewer.get(f"/review/{application.id}?lang=es").get_data(as_text=True)
+    assert "Vivienda e inquilinos" in spanish and "Formación política" not in spanish
+    assert ">housing, climate<" not in spanish
