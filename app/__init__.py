@@ -65,7 +65,7 @@ def _configure(app: Flask, s: dict) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import http_headers, i18n, security
+    from app import i18n, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -75,7 +75,6 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    http_headers.init_headers(app)
 
 
 def _init_areas(app: Flask) -> None:

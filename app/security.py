@@ -1,11 +1,14 @@
-"""Response headers every page gets: a strict Content-Security-Policy and friends."""
+"""Response headers: a strict Content-Security-Policy and friends on every page, no-store for signed-in
+staff (their pages carry personal data), HSTS when served over HTTPS."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _headers(response: Response) -> Response:
@@ -14,6 +17,13 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     # Status and resume links carry a token in the path: never leak it to other sites.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Every staff page shows applicants or members; a shared browser's cache must not keep them.
+    # Static files carry nothing personal and stay cacheable.
+    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    # Only on HTTPS requests. Behind a TLS-terminating proxy request.is_secure needs ProxyFix, not wired yet.
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

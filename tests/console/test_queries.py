@@ -41,7 +41,8 @@ def test_date_filters_include_the_whole_last_day(app):
     old = make_job("successful", queued_minutes_ago=60 * 24 * 10)
     new = make_job("successful", queued_minutes_ago=1)
     db.session.commit()
-    today = utcnow().date()
+    # The day the new job was queued, not "today": a minute after midnight they differ.
+    today = new.queued_at.date()
     assert _all_pages(queries.JobFilters(date_from=today, date_to=today)) == [new.id]
     assert _all_pages(queries.JobFilters(date_to=today - timedelta(days=5))) == [old.id]
 
