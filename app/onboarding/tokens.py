@@ -53,7 +53,7 @@ def token_for(application: Application) -> str | None:
 
 def find(token: str) -> Application | None:
     """The application a link token belongs to, if the token is well formed and not expired."""
-    if not token or len(token) > 128:
+    if not links.well_formed(token):
         return None
     application = db.session.scalar(select(Application).where(Application.token_hash == links.token_hash(token)))
     if application is None or application.token_expires_at is None or application.token_expires_at < utcnow():
