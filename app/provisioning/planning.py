@@ -21,10 +21,6 @@ SERVICES_ON = "present"
 SERVICES_OFF = "disabled"
 
 
-def switches_on(job: ProvisioningJob) -> bool:
-    return (job.options or {}).get("state", SERVICES_ON) == SERVICES_ON
-
-
 def switches_off(job: ProvisioningJob) -> bool:
     return (job.options or {}).get("state") == SERVICES_OFF
 
