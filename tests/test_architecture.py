@@ -71,3 +71,34 @@ def test_migration_files_sort_in_the_order_they_apply():
         revision, down = revisions[name]
         assert down == previous, f"{name} applies after {down}, but the file before it holds {previous}"
         previous = revision
+
+
+# Errors that are not refusals of an action: bad configuration at start-up, a malformed document file, a
+# directory entry whose data disagree with ours (it fails a job, naming the attribute), a malformed API query.
+NOT_REFUSALS = {"Refused", "ConfigError", "DocumentError", "EntryConflict", "BadParameter"}
+
+
+def test_every_refusal_has_the_one_shape_a_code_and_details():
+    """Services decline actions with app.refusals.Refused subclasses, so views, logs and tests read one shape."""
+    others = []
+    for path in APP.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ClassDef) and node.name not in NOT_REFUSALS:
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                if bases & {"Exception", "ValueError", "RuntimeError"} and "Refused" not in bases:
+                    others.append(f"{path.relative_to(ROOT)}: {node.name}")
+    assert others == [], "subclass app.refusals.Refused instead: " + ", ".join(others)
+
+    from app.auth.services import SignInRefused
+    from app.members.activation import ActivationError
+    from app.members.services import MemberStateError
+    from app.models.states import InvalidTransition
+    from app.onboarding.services import OnboardingError
+    from app.provisioning.services import JobActionError
+    from app.refusals import Refused
+    from app.review.services import ReviewError
+
+    for refusal in (SignInRefused, ActivationError, MemberStateError, InvalidTransition, OnboardingError,
+                    JobActionError, ReviewError):
+        assert issubclass(refusal, Refused)
+    assert str(JobActionError("not_found", job=7)) == "not_found (job=7)"

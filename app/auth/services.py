@@ -20,18 +20,16 @@ from app.audit import client_ip
 from app.extensions import db
 from app.hashing import sha256_hex
 from app.models import AuditEvent, StaffSession, utcnow
+from app.refusals import Refused
 
 log = logging.getLogger(__name__)
 
 MAX_LOGGED_USERNAME = 64
 
 
-class SignInRefused(Exception):
-    """Sign-in failed; `unavailable` is True when the directory could not be reached (not the person's fault)."""
-
-    def __init__(self, unavailable: bool = False):
-        super().__init__("sign-in refused")
-        self.unavailable = unavailable
+class SignInRefused(Refused):
+    """Sign-in failed. The code is the reason recorded in the audit event; the person sees only whether it
+    was their credentials or "directory_unavailable" (not their fault), never which check failed."""
 
 
 @dataclass
@@ -57,35 +55,31 @@ def normalise_username(raw: object) -> str:
     return raw.strip().lower() if isinstance(raw, str) else ""
 
 
-def _refuse(username: str, reason: str) -> None:
+def _refuse(username: str, reason: str) -> SignInRefused:
     # Never the password; the attempted name is cut short so a huge value cannot bloat the log.
     audit.record("anonymous", "auth.failed", None,
                  {"username": username[:MAX_LOGGED_USERNAME], "reason": reason})
     db.session.commit()
+    return SignInRefused(reason.replace(" ", "_"))
 
 
 def sign_in(raw_username: object, password: object) -> StaffUser:
     """Check the credentials against LDAP and open a server-side session; raises SignInRefused."""
     username = normalise_username(raw_username)
     if not isinstance(password, str) or not password.strip():
-        _refuse(username, "empty password")
-        raise SignInRefused()
+        raise _refuse(username, "empty password")
     if not directory.valid_staff_uid(username):
-        _refuse(username, "invalid username")
-        raise SignInRefused()
+        raise _refuse(username, "invalid username")
     try:
         found = directory.authenticate_staff(directory.Directory.from_config(), username, password)
     except directory.LDAPException as exc:
         log.warning("staff sign-in: directory unavailable: %s", type(exc).__name__)
-        _refuse(username, "directory unavailable")
-        raise SignInRefused(unavailable=True) from None
+        raise _refuse(username, "directory unavailable") from None
     if found is None:
-        _refuse(username, "bad credentials")
-        raise SignInRefused()
+        raise _refuse(username, "bad credentials")
     dn, roles = found
     if not roles:
-        _refuse(username, "not in a staff group")
-        raise SignInRefused()
+        raise _refuse(username, "not in a staff group")
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(StaffSession(id=session_hash(session_id), uid=username, dn=dn, roles=sorted(roles),

@@ -37,7 +37,8 @@ def login():
         try:
             user = services.sign_in(request.form.get("username"), request.form.get("password"))
         except services.SignInRefused as refused:
-            message = (_("Sign-in is not available right now. Try again in a few minutes.") if refused.unavailable
+            unavailable = refused.code == "directory_unavailable"
+            message = (_("Sign-in is not available right now. Try again in a few minutes.") if unavailable
                        else _("The username or password is not right."))
             form.username.errors = [message]
             form.password.data = ""

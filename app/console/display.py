@@ -18,6 +18,20 @@ STATE_LABELS = {
 }
 
 
+JOB_ACTION_ERRORS = {
+    "not_found": _l("There is no such job."),
+    "not_cancellable": _l("Only a queued or running job can be canceled."),
+    "not_ended": _l("A job can be relaunched only once it has ended."),
+    "nothing_to_relaunch": _l("Every item of this job succeeded: there is nothing to relaunch."),
+    "already_relaunched": _l("This job was already relaunched; relaunch its latest attempt instead."),
+}
+
+
+def job_action_error(refused) -> str:
+    """The sysadmin-facing message for a refused cancel or relaunch (provisioning.services.JobActionError)."""
+    return str(JOB_ACTION_ERRORS.get(refused.code, _l("That did not work. Try again.")))
+
+
 def state_labels() -> dict[str, str]:
     return {str(k): str(v) for k, v in STATE_LABELS.items()}
 

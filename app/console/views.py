@@ -23,7 +23,7 @@ from flask_login import current_user
 from app import queues
 from app.auth.access import Role, role_required
 from app.console import bp, export, metrics, monitor, queries, services
-from app.console.display import job_live_payload, state_labels
+from app.console.display import job_action_error, job_live_payload, state_labels
 from app.console.forms import ActionForm, AuditFilterForm, ExportForm, JobFilterForm, TokenForm
 from app.extensions import db, limiter
 from app.models import ApiToken, ProvisioningJob, utcnow
@@ -106,8 +106,8 @@ def _job_action(job_id: int, action, done_message: str):
         abort(400)
     try:
         result = action(job_id, current_user.uid)
-    except services.JobActionError as exc:
-        flash(str(exc), "error")
+    except services.JobActionError as refused:
+        flash(job_action_error(refused), "error")
         return redirect(url_for("console.job_detail", job_id=job_id), 303)
     except InvalidTransition as exc:  # a service request moved on meanwhile (e.g. support disabled it)
         current_app.logger.info("job %s: %s refused: %s", job_id, action.__name__, exc)

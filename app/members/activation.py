@@ -15,6 +15,7 @@ from app import audit, directory, links, mail
 from app.extensions import db
 from app.models import ActivationToken, ItemStatus, JobState, Member, ServiceState, utcnow
 from app.provisioning import planning
+from app.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,9 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 
 
-class ActivationError(Exception):
-    """The link cannot be used (unknown, expired, already used) or the directory refused."""
+class ActivationError(Refused):
+    """Code "unusable" (unknown or expired link), "used" (already used: e.g. a double submit) or
+    "directory_unavailable" (LDAP refused or was down: nothing changed and the link still works)."""
 
 
 def all_services_active(member: Member) -> bool:
@@ -116,7 +118,7 @@ def set_password(token: str, password: str) -> Member:
     """
     found = find(token)
     if found is None:
-        raise ActivationError("link not usable")
+        raise ActivationError("unusable")
     row, member = found
     now = utcnow()
     claimed = db.session.execute(
@@ -125,12 +127,12 @@ def set_password(token: str, password: str) -> Member:
     ).rowcount
     if not claimed:
         db.session.rollback()
-        raise ActivationError("link already used")
+        raise ActivationError("used")
     try:
         directory.set_member_password(directory.Directory.from_config(), member.uid, password)
     except (directory.LDAPException, ValueError) as exc:
         db.session.rollback()
-        raise ActivationError("directory refused the password") from exc
+        raise ActivationError("directory_unavailable") from exc
     member.password_set_at = now
     audit.record(f"member:{member.uid}", "member.password_set", f"member:{member.id}", {"via": "activation"})
     db.session.commit()

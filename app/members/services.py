@@ -14,17 +14,12 @@ from app.extensions import db
 from app.models import Member, MemberState, ServiceState
 from app.models.states import allowed_from
 from app.provisioning import planning
+from app.refusals import Refused
 
 
-class MemberStateError(Exception):
-    """The member is not in a state this action applies to (e.g. disabling a disabled member).
-
-    `busy` is true when the refusal is because earlier jobs for the member's services have not run yet.
-    """
-
-    def __init__(self, message: str, busy: bool = False):
-        super().__init__(message)
-        self.busy = busy
+class MemberStateError(Refused):
+    """The member is not in a state this action applies to: code "wrong_state" (e.g. disabling a disabled
+    member) or "busy" (earlier jobs for the member's services have not run yet)."""
 
 
 def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_state: str, action: str) -> list:
@@ -33,14 +28,14 @@ def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_sta
     ).rowcount
     if not claimed:
         db.session.rollback()
-        raise MemberStateError(f"member {member_id} cannot become {to}")
+        raise MemberStateError("wrong_state", member=member_id, to=str(to))
     member = db.session.get(Member, member_id)
     db.session.refresh(member)
     if any(r.state in (ServiceState.REQUESTED, ServiceState.QUEUED) for r in member.service_requests):
         # Switching back before the last switch's jobs ran would plan nothing for those services and
         # leave the member marked one way with services and entry the other: wait for the jobs.
         db.session.rollback()
-        raise MemberStateError(f"member {member_id} has services still being set up", busy=True)
+        raise MemberStateError("busy", member=member_id)
     # Services already provisioned once (active, failed, disabled); never ones still requested or queued.
     requests = [r for r in member.service_requests
                 if r.state in (ServiceState.ACTIVE, ServiceState.FAILED, ServiceState.DISABLED)]

@@ -6,6 +6,7 @@ Blueprint `members`; registered by app/members/__init__.py init_app.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.members import activation
@@ -25,8 +26,14 @@ def activate(token: str):
     if form.validate_on_submit():
         try:
             activation.set_password(token, form.password.data)
-        except activation.ActivationError:
-            return render_template("members/activate_invalid.html"), 409
+        except activation.ActivationError as refused:
+            if refused.code != "directory_unavailable":
+                return render_template("members/activate_invalid.html"), 409
+            # Not the member's doing: the link still works, so they can try again from the same page.
+            form.password.errors = [_("Your password could not be saved right now. Nothing changed and "
+                                      "this link still works: try again in a few minutes.")]
+            return render_template("members/activate.html", form=form, member=member,
+                                   min_length=activation.MIN_PASSWORD_LENGTH), 503
         return redirect(url_for("members.activated"), 303)
     status = 400 if form.errors else 200
     return render_template("members/activate.html", form=form, member=member,

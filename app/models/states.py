@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.refusals import Refused
 
-class InvalidTransition(ValueError):
+
+class InvalidTransition(Refused, ValueError):
+    """A state change its machine does not allow: usually a race lost to another action (a view says so)."""
+
     def __init__(self, kind: str, current: str, target: str):
-        super().__init__(f"{kind}: {current} → {target} is not allowed")
+        super().__init__("invalid_transition", machine=kind, current=current, target=target)
         self.current, self.target = current, target
 
 

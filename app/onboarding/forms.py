@@ -269,8 +269,9 @@ def _check_mailboxes(form: ServicesForm, username: str, coop: bool) -> list[dict
             if local in seen:
                 raise ValidationError(_l("You asked for this address twice. Each address can be asked for once"))
             if coop and not (local == username or local.startswith(username + ".")):
+                example = (username or "ana") + ".news"
                 raise ValidationError(_l("On the cooperative's domain an address starts with your username, like "
-                                         "%(example)s", example=f"{username or 'ana'}.news"))
+                                         "%(example)s", example=example))
         except ValidationError as error:
             local_field.errors.append(str(error))
             ok = False

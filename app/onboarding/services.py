@@ -23,18 +23,11 @@ from app.models import (
 )
 from app.models.states import USERNAME_HELD_STATES, InvalidTransition, check_transition
 from app.onboarding import emails, sections, tokens
-
-# States in which a requested username stays held (the partial unique index uses the same list).
-
-assert emails  # the mail builders register on import
+from app.refusals import Refused
 
 
-class OnboardingError(Exception):
+class OnboardingError(Refused):
     """A refusal the person can act on; `code` picks the translated message in the view."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def actor(application: Application) -> str:

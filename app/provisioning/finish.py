@@ -71,7 +71,7 @@ def settle_items(job: ProvisioningJob, state: JobState, recorder, error: str | N
         if state != JobState.SUCCESSFUL or failure is not None:
             fail_item(item, failure or error or "the job did not finish")
             continue
-        item.status = ItemStatus.OK
+        _set_status(item, ItemStatus.OK)
         request = item.service_request
         target = ServiceState.DISABLED if switched_off else ServiceState.ACTIVE
         try:
@@ -83,9 +83,15 @@ def settle_items(job: ProvisioningJob, state: JobState, recorder, error: str | N
         request.last_error = None
 
 
+def _set_status(item: JobItem, status: ItemStatus) -> None:
+    # An item is settled once per run: settling it twice would be a bug (e.g. two finishers), so it raises.
+    check_transition(item.status, status)
+    item.status = status
+
+
 def fail_item(item: JobItem, reason: str) -> None:
     """The item failed; its service request becomes failed (if it may) with the reason shown to staff."""
-    item.status = ItemStatus.FAILED
+    _set_status(item, ItemStatus.FAILED)
     request = item.service_request
     try:
         check_transition(request.state, ServiceState.FAILED)
@@ -109,7 +115,8 @@ def release(job_id: int) -> str:
         .values(state=JobState.QUEUED, started_at=None, heartbeat_at=None, worker=None)
     ).rowcount
     if released:
-        db.session.execute(update(JobItem).where(JobItem.job_id == job_id).values(status=ItemStatus.PENDING))
+        settled = JobItem.status.in_(allowed_from(ItemStatus.PENDING))
+        db.session.execute(update(JobItem).where(JobItem.job_id == job_id, settled).values(status=ItemStatus.PENDING))
         audit.record("system", "job.released", f"job:{job_id}", {"reason": "worker stopping"})
         outbox.add("job", job_id=job_id)
     db.session.commit()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import has_request_context
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app import audit, outbox
@@ -13,6 +11,7 @@ from app.extensions import db
 from app.models import ItemStatus, JobItem, JobState, ProvisioningJob, ServiceState, utcnow
 from app.models.states import RELAUNCHABLE_JOB_STATES, check_transition
 from app.provisioning.finish import fail_items
+from app.refusals import Refused
 
 
 def can_relaunch(job: ProvisioningJob) -> bool:
@@ -21,14 +20,9 @@ def can_relaunch(job: ProvisioningJob) -> bool:
         job.state == JobState.SUCCESSFUL and any(item.status == ItemStatus.FAILED for item in job.items))
 
 
-class JobActionError(Exception):
-    """The action does not apply to the job as it is now; the message is shown to the sysadmin."""
-
-    def __str__(self) -> str:
-        message = self.args[0] if self.args else ""
-        if has_request_context():
-            return str(message)  # translated into the sysadmin's language
-        return str(getattr(message, "_args", (message,))[0])  # the English source, e.g. in a log
+class JobActionError(Refused):
+    """The action does not apply to the job as it is now: code "not_found", "not_cancellable", "not_ended",
+    "nothing_to_relaunch" or "already_relaunched" (the console's display.job_action_error words it)."""
 
 
 def new_attempt(job: ProvisioningJob, items: list[JobItem], requested_by: str,
@@ -52,7 +46,7 @@ def cancel(job_id: int, actor: str) -> ProvisioningJob:
     """Cancel a queued job at once, or ask a running one to stop (the worker ends it `canceled`)."""
     job = db.session.get(ProvisioningJob, job_id)
     if job is None:
-        raise JobActionError(_l("There is no such job."))
+        raise JobActionError("not_found", job=job_id)
     now = utcnow()
     stopped = db.session.execute(
         update(ProvisioningJob)
@@ -74,7 +68,7 @@ def cancel(job_id: int, actor: str) -> ProvisioningJob:
     ).rowcount
     if not asked:
         db.session.rollback()
-        raise JobActionError(_l("Only a queued or running job can be canceled."))
+        raise JobActionError("not_cancellable", job=job_id)
     audit.record(actor, "job.cancel_requested", f"job:{job_id}", {"was": "running"})
     db.session.commit()
     db.session.refresh(job)
@@ -85,16 +79,16 @@ def relaunch(job_id: int, actor: str) -> ProvisioningJob:
     """A new attempt of an unsuccessful job, covering only the items that did not succeed."""
     job = db.session.get(ProvisioningJob, job_id)
     if job is None:
-        raise JobActionError(_l("There is no such job."))
+        raise JobActionError("not_found", job=job_id)
     if job.state == JobState.SUCCESSFUL and not can_relaunch(job):
-        raise JobActionError(_l("Every item of this job succeeded: there is nothing to relaunch."))
+        raise JobActionError("nothing_to_relaunch", job=job_id)
     if not can_relaunch(job):
-        raise JobActionError(_l("A job can be relaunched only once it has ended."))
+        raise JobActionError("not_ended", job=job_id)
     if db.session.scalar(select(ProvisioningJob.id).where(ProvisioningJob.parent_id == job_id).limit(1)):
-        raise JobActionError(_l("This job was already relaunched; relaunch its latest attempt instead."))
+        raise JobActionError("already_relaunched", job=job_id)
     items = [item for item in job.items if item.status != ItemStatus.OK]
     if not items:
-        raise JobActionError(_l("Every item of this job succeeded: there is nothing to relaunch."))
+        raise JobActionError("nothing_to_relaunch", job=job_id)
     for item in items:
         request = item.service_request
         if request.state != ServiceState.QUEUED:
@@ -109,13 +103,13 @@ def relaunch(job_id: int, actor: str) -> ProvisioningJob:
     ).rowcount
     if not locked:
         db.session.rollback()
-        raise JobActionError(_l("A job can be relaunched only once it has ended."))
+        raise JobActionError("not_ended", job=job_id)
     retry = new_attempt(job, items, requested_by=actor)
     # The row lock above makes a second concurrent relaunch wait for us; it then sees our attempt.
     attempts = db.session.scalars(select(ProvisioningJob.id).where(ProvisioningJob.parent_id == job_id)).all()
     if len(attempts) > 1:
         db.session.rollback()
-        raise JobActionError(_l("This job was already relaunched; relaunch its latest attempt instead."))
+        raise JobActionError("already_relaunched", job=job_id)
     audit.record(actor, "job.relaunched", f"job:{job_id}", {"new_job": retry.id, "items": len(items)})
     db.session.commit()
     return retry

@@ -18,16 +18,13 @@ from app.models import Application, ApplicationState, Member, Note, ServiceReque
 from app.models.members import allocate
 from app.models.states import allowed_from
 from app.provisioning import planning
+from app.refusals import Refused
 
 MAX_TEXT = 5000
 
 
-class ReviewError(Exception):
-    """A decision that cannot be made; `code` picks the message shown to the reviewer."""
-
-    def __init__(self, code: str, **info):
-        super().__init__(code)
-        self.code, self.info = code, info
+class ReviewError(Refused):
+    """A decision that cannot be made; `code` picks the message shown to the reviewer (labels.review_error)."""
 
 
 def _target(application_id: int) -> str:

@@ -186,7 +186,7 @@ def _switch_member(application_id: int, action, done_message: str):
     try:
         action(member.id, current_user.uid, form.reason.data)
     except member_services.MemberStateError as exc:
-        if exc.busy:
+        if exc.code == "busy":
             flash(_("The member's services are still being set up or switched; try again once their jobs "
                     "have finished. Nothing changed."), "error")
         else:

@@ -162,3 +162,20 @@ def test_guessing_links_is_rate_limited(app, client, form):
     codes = [client.post(f"/activate/not-a-real-token-{n}", data={"csrf_token": csrf}).status_code
              for n in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+
+
+def test_a_directory_outage_keeps_the_form_and_the_link_in_the_members_language(mailbox, app, drain, client, form,
+                                                                                   monkeypatch):
+    member = active_member(username="lupita", language="es")
+    token = send_link(member, drain, mailbox)
+    csrf = form.token(client, f"/activate/{token}?lang=es")
+    monkeypatch.setitem(app.config, "LDAP_URL", "ldap://127.0.0.1:1")  # nothing listens there
+    down = client.post(f"/activate/{token}", data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": csrf})
+    assert down.status_code == 503
+    assert "No pudimos guardar tu contraseña" in down.get_data(as_text=True)
+    monkeypatch.undo()
+    db.session.expire_all()
+    assert db.session.get(type(member), member.id).password_set_at is None
+    retried = client.post(f"/activate/{token}", data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": csrf})
+    assert retried.status_code == 303
+    assert directory.member_can_bind(directory.Directory.from_config(), "lupita", PASSWORD)

@@ -67,7 +67,7 @@ def test_enabling_before_the_disable_jobs_ran_is_refused_and_changes_nothing(app
     jobs_before = db.session.query(ProvisioningJob).count()
     with pytest.raises(services.MemberStateError) as refused:
         services.enable_member(member.id, "beto", "paid after all")
-    assert refused.value.busy
+    assert refused.value.code == "busy"
     db.session.expire_all()
     # Still consistently disabled: the member, the queued switch-off jobs, no new jobs, no audit event.
     assert db.session.get(Member, member.id).state == "disabled"

@@ -120,3 +120,19 @@ def test_the_sweeper_retries_a_lost_job_after_its_backoff_and_stops_at_the_budge
     assert sweep().released == [retry.id]
     assert retry.id in job_rows()
     assert sweep().lost == [] and sweep().released == []  # a second pass changes nothing
+
+
+def test_an_item_is_settled_once_per_run_and_pending_again_only_when_the_job_is_handed_back(engine_settings, app):
+    import pytest
+
+    from app.models import ItemStatus
+    from app.models.states import InvalidTransition
+    from app.provisioning.finish import fail_item
+
+    job = approve(count=1)
+    (item,) = job.items
+    fail_item(item, "the host did not answer")
+    assert item.status == ItemStatus.FAILED and item.service_request.state == "failed"
+    with pytest.raises(InvalidTransition):  # a second finisher must not settle it again
+        fail_item(item, "again")
+    assert item.service_request.last_error == "the host did not answer"
