@@ -63,6 +63,8 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_ACTIVATION": "10 per 15 minutes",
     "MAIL_QUOTA_MB": 2048,
     "MEMBER_LOGIN_SHELL": "/bin/bash",
+    # The member's own pages (/me/): a session ends after this long without a request.
+    "MEMBER_IDLE_TIMEOUT_MINUTES": 30,
     "DUES_MINIMUM": {"USD": 5, "MXN": 50},
     "DUES_TIERS": {
         "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},

@@ -161,17 +161,20 @@ def authenticate_staff(d: Directory, uid: str, password: str) -> tuple[str, froz
     if not valid_staff_uid(uid) or not isinstance(password, str) or not password.strip():
         return None
     dn = d.find_uid(d.staff_dn, uid)
-    if not dn:
+    if not dn or not _binds(d, dn, password):
         return None
+    return dn, staff_groups(d, uid)
+
+
+def _binds(d: Directory, dn: str, password: str) -> bool:
+    """Whether a simple bind as dn with password succeeds (callers have refused empty passwords already)."""
     conn = Connection(d.server(), dn, password, receive_timeout=d.timeout, raise_exceptions=False)
     try:
-        if not conn.bind() or conn.result.get("result") != 0:
-            return None
+        return bool(conn.bind()) and conn.result.get("result") == 0
     except LDAPException:
-        return None
+        return False
     finally:
         conn.unbind()
-    return dn, staff_groups(d, uid)
 
 # --- Member entries (member services) ---
 # Entries under ou=members: inetOrgPerson + posixAccount + shadowAccount, and altaMailAccount (our tiny
@@ -306,3 +309,26 @@ def member_can_bind(d: Directory, uid: str, password: str) -> bool:
         return False
     finally:
         conn.unbind()
+
+
+@dataclass(frozen=True)
+class MemberSignIn:
+    dn: str
+    locked: bool  # support switched the member off (shadowExpire=1): the pages say so instead of opening
+
+
+def authenticate_member(d: Directory, uid: str, password: str) -> MemberSignIn | None:
+    """The member's entry when uid names exactly one entry under ou=members and password binds as it.
+
+    Same refusals as staff sign-in: a malformed uid (a wildcard, a filter) or an empty or whitespace
+    password never reaches the server. slapd itself does not refuse a locked entry's bind, so we read
+    shadowExpire afterwards and say so.
+    """
+    if not valid_staff_uid(uid) or not isinstance(password, str) or not password.strip():
+        return None
+    dn = d.find_uid(d.members_dn, uid)
+    if not dn or not _binds(d, dn, password):
+        return None
+    with d.service() as conn:
+        entry = _read_raw(conn, dn, ["shadowExpire"])
+    return MemberSignIn(dn, entry is not None and entry["shadowExpire"] == [LOCKED_SHADOW_EXPIRE])

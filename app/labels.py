@@ -7,6 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 SERVICES = {"hosting": _l("Web hosting"), "email": _l("Email"), "drupal": _l("Drupal account")}
 
+# A service's state as the applicant and the member see it (staff pages have their own, more technical words).
+SERVICE_STATES = {"requested": _l("Requested"), "queued": _l("Being set up"), "active": _l("Ready"),
+                  "failed": _l("Delayed: our team is on it"), "disabled": _l("Disabled")}
+
 DOCUMENTS = {"unity": _l("Statement of Unity"), "agreement": _l("Membership Agreement"),
              "intentionality": _l("Statement of Intentionality")}
 

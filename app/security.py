@@ -1,7 +1,7 @@
 """Response headers: a strict Content-Security-Policy and friends on every page, no-store for signed-in
-staff (their pages carry personal data), HSTS when served over HTTPS."""
+staff and on members' own pages (they carry personal data), HSTS when served over HTTPS."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_login import current_user
 
 CSP = (
@@ -19,7 +19,9 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     # Every staff page shows applicants or members; a shared browser's cache must not keep them.
     # Static files carry nothing personal and stay cacheable.
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # A view marks g.personal_data (the member's own pages do) when it shows someone's data to them.
+    personal = g.get("personal_data") or (current_user and current_user.is_authenticated)
+    if request.endpoint != "static" and personal:
         response.headers["Cache-Control"] = "no-store"
     # Only on HTTPS requests. Behind a TLS-terminating proxy request.is_secure needs ProxyFix, not wired yet.
     if request.is_secure:

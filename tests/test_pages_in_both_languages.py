@@ -50,3 +50,15 @@ def test_every_page_renders_for_staff_in_both_groups(app, client, staff, form, l
     # The staff pages really were reachable (not all redirects to the sign-in page).
     assert client.get(f"/review/?lang={language}").status_code == 200
     assert client.get(f"/jobs/?lang={language}").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_renders_for_a_signed_in_member(app, client, form, language):
+    from tests.portal.conftest import sign_in, signed_up_member
+
+    signed_up_member("marisol", language="es")
+    sign_in(client, form, "marisol")
+    for url in _pages(app):
+        _assert_renders(client, url, language)
+    assert client.get(f"/me/?lang={language}").status_code == 200
+    assert client.get(f"/me/commitments?lang={language}").status_code == 200

@@ -11,6 +11,9 @@ from __future__ import annotations
 from flask import current_app
 
 from app import directory
+from app.extensions import db
+from app.members import activation
+from app.models import Member
 from app.provisioning import extravars, planning
 
 
@@ -36,6 +39,19 @@ def member_attributes(member) -> dict:
 def mail_addresses(params: dict) -> list[str]:
     domain = params.get("domain", "")
     return [f"{mailbox['local']}@{domain}" for mailbox in params.get("mailboxes", [])]
+
+
+def entry_only(member_id: int) -> str:
+    """RQ task for a member approved with no services (no job runs for them): write their directory
+    entry, then send the activation email, so that they can sign in to their member pages too.
+    Safe to deliver twice: the entry is idempotent and the email goes out once (activation)."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        return "no such member"
+    d = directory.Directory.from_config()
+    with d.service() as conn:
+        directory.ensure_member_entry(conn, d, member.uid, member_attributes(member))
+    return "activation queued" if activation.maybe_send_activation(member) else "entry written"
 
 
 def ensure_entries(job) -> None:

@@ -6,6 +6,7 @@ from app.models.base import Base, utcnow
 from app.models.documents import DOCUMENT_KINDS, DocumentVersion
 from app.models.members import ActivationToken, Counter, Member, ServiceRequest
 from app.models.outbox import Outbox
+from app.models.portal import MemberCommitment, MemberSession
 from app.models.provisioning import JobEvent, JobItem, ProvisioningJob
 from app.models.staff import ApiToken, StaffSession
 from app.models.states import ApplicationState, ItemStatus, JobState, MemberState, ServiceState
@@ -13,6 +14,6 @@ from app.models.states import ApplicationState, ItemStatus, JobState, MemberStat
 __all__ = [
     "ActivationToken", "ApiToken", "Application", "ApplicationState", "AuditEvent", "Base", "Commitment",
     "Consent", "Counter", "DOCUMENT_KINDS", "DocumentVersion", "ItemStatus", "JobEvent", "JobItem", "JobState",
-    "Member", "MemberState",
+    "Member", "MemberCommitment", "MemberSession", "MemberState",
     "Note", "Outbox", "ProvisioningJob", "ServiceRequest", "ServiceState", "StaffSession", "utcnow",
 ]

@@ -15,16 +15,14 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.fields import MultiCheckboxField, WholeNumberField, single_line
 from app.i18n import current_language
 from app.onboarding import labels, validation
 
@@ -33,13 +31,7 @@ MAX_MAILBOXES = 3
 NOT_COUNTRIES = frozenset({"ZZ", "XX", "EU", "UN", "EZ", "QO", "XA", "XB"})
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _single_line(_form, field) -> None:
-    validation.plain_line(field.data)
+_single_line = single_line
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -137,7 +129,7 @@ class CommitmentsForm(FlaskForm):
     other_currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("MXN", "MXN")], default="USD")
     waiver_reason = TextAreaField(_l("Why do you ask for a waiver?"), validators=[
         Optional(), Length(max=1000, message=_l("Use at most 1,000 characters"))], render_kw={"maxlength": 1000})
-    hours_per_month = IntegerField(_l("Hours of work a month"), validators=[
+    hours_per_month = WholeNumberField(_l("Hours of work a month"), validators=[
         InputRequired(_l("Enter how many hours a month you can give, as a number")),
         NumberRange(min=0, max=200, message=_l("Enter a number of hours from 0 to 200"))],
         render_kw={"inputmode": "numeric"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.labels import DOCUMENTS, MOVEMENTS, SERVICES, SIZES, WORKING_GROUPS, label  # noqa: F401 - shared
+from app.labels import DOCUMENTS, MOVEMENTS, SERVICE_STATES, SERVICES, SIZES, WORKING_GROUPS, label  # noqa: F401 - shared
 
 KINDS = {"individual": _l("A person"), "organisation": _l("An organisation")}
 
@@ -26,8 +26,6 @@ APPLICATION_STATES = {
     "withdrawn": _l("Withdrawn"),
 }
 
-SERVICE_STATES = {"requested": _l("Requested"), "queued": _l("Being set up"), "active": _l("Ready"),
-                  "failed": _l("Delayed: our team is on it"), "disabled": _l("Disabled")}
 
 
 def dues_label(amount: int | float | str, currency: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import idna
 from flask_babel import lazy_gettext as _l
@@ -60,8 +59,3 @@ def check_mailbox_local(value: str) -> None:
                                  "or underscores"))
 
 
-def plain_line(value: str | None) -> str | None:
-    """Refuse control characters (newlines in a display name would forge mail headers)."""
-    if value and any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise ValidationError(_l("Use a single line of text without control characters"))
-    return value

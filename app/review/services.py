@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app import audit, directory, mail
+from app import audit, directory, mail, outbox
 from app.auth.access import Role
 from app.extensions import db
 from app.models import Application, ApplicationState, Member, Note, ServiceRequest, utcnow
@@ -96,6 +96,9 @@ def approve(application_id: int, actor: str, reason: str | None = None) -> Appro
     for request in requests:
         request.member = member
     planned = planning.plan(requests, requested_by=actor) if requests else []
+    if not planned:
+        # No job will run for them: the members area writes the entry and sends the activation link.
+        outbox.add("member_entry", member_id=member.id)
     audit.record(actor, "application.approved", _target(application.id), {
         "reason": application.decision_reason, "member_uid": member.uid, "uid_number": member.uid_number,
         "jobs": [job.id for job in planned]})

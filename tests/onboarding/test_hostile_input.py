@@ -192,3 +192,13 @@ def test_services_are_optional_but_a_username_is_not(wizard, client):
     assert response.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
     assert wizard.post("/join/services", {"username": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("hours", ["9" * 400, "-" + "9" * 400, "1e400"])
+def test_an_absurdly_long_number_of_hours_gets_the_range_message_not_a_crash(wizard, hours):
+    wizard.through_services()
+    response = wizard.post("/join/commitments", {"dues": "waiver", "waiver_reason": "sin trabajo",
+                                                 "hours_per_month": hours}, get_url="/join/commitments")
+    assert response.status_code in (200, 400)
+    text = response.get_data(as_text=True)
+    assert "Enter a number of hours from 0 to 200" in text or "Enter how many hours a month" in text

@@ -270,3 +270,19 @@ def test_detail_shows_documents_with_hashes_commitments_services_and_history(app
     text = reviewer.get(f"/review/documents/{version_id}").get_data(as_text=True)
     assert application.consents[0].sha256_shown in text
     assert reviewer.get("/review/999999").status_code == 404
+
+
+def test_a_member_approved_without_services_gets_an_entry_and_the_activation_link(mailbox, app, reviewer, form,
+                                                                                  drain):
+    from app import directory
+
+    application, _ = make_application(services=(), email="solo@example.org", username="solita", language="es")
+    db.session.commit()
+    post(form, reviewer, f"/review/{application.id}/approve")
+    assert _count(ProvisioningJob) == 0
+    drain()
+    assert directory.read_member_entry(directory.Directory.from_config(), "solita", ["uid"]) is not None
+    subjects = [m["Subject"] for m in mailbox.to("solo@example.org")]
+    assert "Tus cuentas de la cooperativa están listas: elige tu contraseña" in subjects
+    drain()  # delivered twice (e.g. the sweeper pushing again): still one email
+    assert len(_mail_rows("members.activation")) == 1
