@@ -1,5 +1,5 @@
 """`python -m app.devservices`: run alta locally (what `make run` does).
-`python -m app.devservices accounts`: give the development staff accounts new passwords while it runs."""
+`python -m app.devservices accounts`: give the development accounts (staff and `member`) new passwords while it runs."""
 
 import sys
 
@@ -18,7 +18,7 @@ def main(ctx: click.Context) -> None:
 @main.command("accounts")
 @click.option("--output", default=None, help="Where to write `uid password` lines.")
 def accounts(output: str | None) -> None:
-    """Create (or reset) the development staff accounts `reviewer` and `sysadmin` with random passwords."""
+    """Create (or reset) the development accounts `reviewer`, `sysadmin` and `member` with random passwords."""
     from app import create_app
     from app.devservices import accounts as devaccounts
     from app.devservices.run import LDAP_PORT

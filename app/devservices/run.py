@@ -61,7 +61,8 @@ def main() -> int:
             added = documents.sync()
             click.echo(f"documents: {len(added)} new version(s), {documents.count()} in all")
             passwords = accounts.ensure()
-        click.echo("\nDevelopment staff accounts (also in instance/dev-credentials):")
+        click.echo("\nDevelopment accounts (also in instance/dev-credentials); staff sign in at /login, "
+                   "`member` at /me/sign-in:")
         for uid, password in passwords.items():
             click.echo(f"  {uid:10} {password}")
         flask = [sys.executable, "-m", "flask", "--app", "app"]

@@ -99,6 +99,24 @@ def activation_letter(payload: dict) -> mail.Letter | None:
     )
 
 
+@mail.message("members.password_reset")
+def password_reset_letter(payload: dict) -> mail.Letter | None:
+    """A member asked for a new password: the same one-time, expiring link as activation, in their language."""
+    member = db.session.get(Member, payload["member_id"])
+    if member is None:
+        return None
+    application = member.application
+    token = mint(member)
+    return mail.Letter(
+        to=application.email, language=(member.languages or [application.language])[0],
+        template="members_password_reset", subject="Choose a new password for your cooperative accounts",
+        context={"name": application.display_name, "uid": member.uid,
+                 "url": links.external_url("members.activate", token=token),
+                 "hours": int(current_app.config["ACTIVATION_TOKEN_HOURS"]), "min_length": MIN_PASSWORD_LENGTH},
+        target=f"member:{member.id}",
+    )
+
+
 def find(token: str) -> tuple[ActivationToken, Member] | None:
     """The live (unused, unexpired) link a token belongs to, with its member; None otherwise."""
     if not links.well_formed(token):

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app import labels
 from app.fields import MultiCheckboxField, WholeNumberField, single_line
 from app.i18n import LANGUAGES
+from app.members.forms import SetPasswordForm
 
 MAX_HOURS = 200
 
@@ -55,3 +56,15 @@ class LanguageForm(FlaskForm):
     language = RadioField(_l("The language of your pages and of our emails"),
                           choices=list(LANGUAGES.items()),
                           validators=[InputRequired(_l("Choose a language"))])
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """The new password follows the activation page's rules; the current one proves it is the member."""
+
+    current = PasswordField(_l("Your current password"), validators=[InputRequired(_l("Enter your current password"))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    identity = StringField(_l("Username or email address"), validators=[
+        InputRequired(_l("Enter your username or the email address you applied with")),
+        Length(max=254, message=_l("Use at most 254 characters"))])

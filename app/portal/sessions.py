@@ -37,7 +37,7 @@ def normalise_identity(raw: object) -> str:
     return raw.strip().lower() if isinstance(raw, str) else ""
 
 
-def _uid_for(identity: str) -> str:
+def uid_for(identity: str) -> str:
     """A member's uid from what they typed: their username, or the address they applied with."""
     if "@" not in identity:
         return identity
@@ -61,7 +61,7 @@ def sign_in(raw_identity: object, password: object) -> str:
     identity = normalise_identity(raw_identity)
     if not isinstance(password, str) or not password.strip():
         raise _refuse(identity, "empty password")
-    uid = _uid_for(identity)
+    uid = uid_for(identity)
     if not directory.valid_staff_uid(uid):
         raise _refuse(identity, "unknown identity")
     try:

@@ -14,8 +14,16 @@ from flask_babel import gettext as _
 from app import documents
 from app.auth.access import safe_next
 from app.extensions import limiter
-from app.portal import bp, services, sessions
-from app.portal.forms import CommitmentsForm, LanguageForm, SignInForm, SignOutForm
+from app.members.activation import MIN_PASSWORD_LENGTH
+from app.portal import account, bp, services, sessions
+from app.portal.forms import (
+    ChangePasswordForm,
+    CommitmentsForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    SignInForm,
+    SignOutForm,
+)
 from app.ratekeys import keyed
 
 
@@ -129,3 +137,44 @@ def data():
     body = json.dumps(services.data_export(g.member), ensure_ascii=False, indent=2, sort_keys=True)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="alta-{g.member.uid}.json"'})
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@sessions.member_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], scope="member-password")
+def password():
+    member = g.member
+    form = ChangePasswordForm(uid=member.uid)
+    if form.validate_on_submit():
+        try:
+            account.change_password(member, form.current.data, form.password.data)
+        except account.PasswordRefused as refused:
+            if refused.code == "wrong_current":
+                form.current.errors = [_("That is not your current password.")]
+            else:
+                form.password.errors = [_("Your password could not be saved right now. Nothing changed: try "
+                                          "again in a few minutes.")]
+            return render_template("portal/password.html", form=form, min_length=MIN_PASSWORD_LENGTH,
+                                   sign_out_form=SignOutForm()), 400 if refused.code == "wrong_current" else 503
+        flash(_("Your password is changed. Use the new one from now on, everywhere you sign in."), "success")
+        return redirect(url_for("portal.overview"), 303)
+    status = 400 if form.errors else 200
+    return render_template("portal/password.html", form=form, min_length=MIN_PASSWORD_LENGTH,
+                           sign_out_form=SignOutForm()), status
+
+
+def _reset_identity_key() -> str:
+    return keyed("member-reset", sessions.normalise_identity(request.form.get("identity"))[:254])
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP_EMAIL"], methods=["POST"], scope="member-reset-ip")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP_EMAIL"], methods=["POST"],
+               scope="member-reset-identity", key_func=_reset_identity_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        account.request_reset(form.identity.data)
+        return render_template("portal/reset_sent.html"), 200
+    status = 400 if form.errors else 200
+    return render_template("portal/forgot_password.html", form=form), status

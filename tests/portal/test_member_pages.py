@@ -111,7 +111,7 @@ def test_no_member_page_takes_an_id_so_another_members_data_is_out_of_reach(app)
     assert rules and all(set(r.arguments) <= {"sha256"} for r in rules)
     for rule in rules:
         view = app.view_functions[rule.endpoint]
-        if rule.endpoint not in ("portal.sign_in", "portal.sign_out"):
+        if rule.endpoint not in ("portal.sign_in", "portal.sign_out", "portal.forgot_password"):
             assert getattr(view, "alta_member_only", False), rule.rule
 
 
@@ -214,3 +214,61 @@ def test_member_sign_in_is_rate_limited_per_identity_across_addresses(app_settin
                                                           "csrf_token": token},
                                      environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code)
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_the_development_member_is_a_real_member_who_can_sign_in_and_is_made_once(app, documents, form):
+    from app.devservices.accounts import DEV_MEMBER, ensure_member
+    from app.models import Member, ProvisioningJob
+
+    ensure_member("first dev password")
+    ensure_member("second dev password")  # make run again: the same member, a new password
+    (member,) = db.session.scalars(select(Member).where(Member.uid == DEV_MEMBER)).all()
+    assert member.password_set_at is not None and member.application.state == "approved"
+    assert db.session.scalar(select(func.count()).select_from(ProvisioningJob)) == 1  # its sandbox hosting
+    client = app.test_client()
+    sign_in(client, form, DEV_MEMBER, "second dev password")
+    assert "Alex Miembro" in json.dumps(client.get("/me/data.json").get_json(), ensure_ascii=False)
+
+
+def test_changing_the_password_needs_the_current_one_and_changes_it_in_the_directory(app, rosa, rosa_client, form):
+    d = directory.Directory.from_config()
+    new = "otra contraseña muy larga"
+    wrong = form.post(rosa_client, "/me/password", {"current": "not the password", "password": new, "confirm": new})
+    assert wrong.status_code == 400 and "That is not your current password." in wrong.get_data(as_text=True)
+    assert directory.member_can_bind(d, "rosa", PASSWORD)
+    for data in ({"current": PASSWORD, "password": "short", "confirm": "short"},
+                 {"current": PASSWORD, "password": "rosa is my name ok", "confirm": "rosa is my name ok"},
+                 {"current": PASSWORD, "password": new, "confirm": new + "x"},
+                 {"current": "", "password": new, "confirm": new}):
+        assert form.post(rosa_client, "/me/password", data).status_code == 400
+    assert directory.member_can_bind(d, "rosa", PASSWORD)
+    done = form.post(rosa_client, "/me/password", {"current": PASSWORD, "password": new, "confirm": new})
+    assert done.status_code == 303
+    assert directory.member_can_bind(d, "rosa", new) and not directory.member_can_bind(d, "rosa", PASSWORD)
+    assert [e.details for e in _events("member.password_set")] == [{"via": "change"}]
+    assert len(_events("member.password_change_refused")) == 1
+    assert all(new not in json.dumps(e.details) and PASSWORD not in json.dumps(e.details)
+               for e in db.session.scalars(select(AuditEvent)))
+
+
+def test_a_forgotten_password_is_reset_by_a_one_time_link_in_the_members_language(mailbox, app, form, drain):
+    import re
+
+    signed_up_member("lupe", language="es", email="lupe@example.org")
+    client = app.test_client()
+    for identity in ("LUPE@example.org", "nadie@example.org"):
+        page = form.post(client, "/me/forgot-password", {"identity": identity})
+        assert page.status_code == 200 and "Check your email" in page.get_data(as_text=True)
+    drain()
+    (message,) = mailbox.to("lupe@example.org")
+    assert message["Subject"] == "Elige una contraseña nueva para tus cuentas de la cooperativa"
+    token = re.search(r"/activate/([A-Za-z0-9_-]+)", message.get_body(("plain",)).get_content()).group(1)
+    new = "una contraseña nueva y larga"
+    assert form.post(client, f"/activate/{token}", {"password": new, "confirm": new}).status_code == 303
+    assert directory.member_can_bind(directory.Directory.from_config(), "lupe", new)
+    assert form.post(client, f"/activate/{token}", {"password": new, "confirm": new},
+                     get_url="/me/sign-in").status_code == 404
+    requested = _events("member.password_reset_requested")
+    assert [e.actor for e in requested] == ["member:lupe", "anonymous"]
+    assert token not in json.dumps([e.details for e in requested])
+    assert form.post(client, "/me/forgot-password", {"identity": ""}).status_code == 400
