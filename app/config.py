@@ -65,6 +65,10 @@ DEFAULTS: dict[str, object] = {
     "MEMBER_LOGIN_SHELL": "/bin/bash",
     # The member's own pages (/me/): a session ends after this long without a request.
     "MEMBER_IDLE_TIMEOUT_MINUTES": 30,
+    # A member who leaves keeps their services this many days (and may change their mind meanwhile).
+    "LEAVE_NOTICE_DAYS": 30,
+    # The language of emails to the support team's shared address (en | es).
+    "SUPPORT_LANGUAGE": "en",
     "DUES_MINIMUM": {"USD": 5, "MXN": 50},
     "DUES_TIERS": {
         "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -35,8 +35,15 @@ def _remember_choice() -> None:
         session["lang"] = chosen
 
 
+def long_date(value) -> str:
+    """"1 December 2026" / "1 de diciembre de 2026", in the language being rendered (pages and emails):
+    what people read; staff tables keep ISO dates."""
+    return format_date(value, format="long") if value is not None else "—"
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_choice)
+    app.add_template_filter(long_date, "long_date")
 
     @app.context_processor
     def _language_context() -> dict:

@@ -13,7 +13,7 @@ from flask import current_app
 from app import directory
 from app.extensions import db
 from app.members import activation
-from app.models import Member
+from app.models import Member, MemberState
 from app.provisioning import extravars, planning
 
 
@@ -41,17 +41,21 @@ def mail_addresses(params: dict) -> list[str]:
     return [f"{mailbox['local']}@{domain}" for mailbox in params.get("mailboxes", [])]
 
 
-def entry_only(member_id: int) -> str:
-    """RQ task for a member approved with no services (no job runs for them): write their directory
-    entry, then send the activation email, so that they can sign in to their member pages too.
-    Safe to deliver twice: the entry is idempotent and the email goes out once (activation)."""
+def sync_entry(member_id: int) -> str:
+    """RQ task (outbox kind "member_entry") for a member no provisioning job covers (they asked for no
+    services): write their entry, lock or unlock it to match their state, and send the activation email
+    to an active member, so that they can sign in to their member pages too. Jobs do the same for members
+    with services (ensure_entries). Safe to deliver twice: every step is idempotent."""
     member = db.session.get(Member, member_id)
     if member is None:
         return "no such member"
     d = directory.Directory.from_config()
     with d.service() as conn:
         directory.ensure_member_entry(conn, d, member.uid, member_attributes(member))
-    return "activation queued" if activation.maybe_send_activation(member) else "entry written"
+        directory.set_member_locked(conn, d, member.uid, locked=member.state != MemberState.ACTIVE)
+    if member.state == MemberState.ACTIVE and activation.maybe_send_activation(member):
+        return "activation queued"
+    return f"entry written ({member.state})"
 
 
 def ensure_entries(job) -> None:

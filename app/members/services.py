@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from app import audit
+from app import audit, outbox
 from app.extensions import db
 from app.models import Member, MemberState, ServiceState
 from app.models.states import allowed_from
@@ -40,6 +40,9 @@ def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_sta
     requests = [r for r in member.service_requests
                 if r.state in (ServiceState.ACTIVE, ServiceState.FAILED, ServiceState.DISABLED)]
     planned = planning.plan(requests, requested_by=actor, options={"state": job_state}) if requests else []
+    if not planned:
+        # No job will lock or unlock their entry: the members area's own task does.
+        outbox.add("member_entry", member_id=member.id)
     audit.record(actor, action, f"member:{member.id}",
                  {"reason": reason, "jobs": [j.id for j in planned], "services": [r.kind for r in requests]})
     db.session.commit()

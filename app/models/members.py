@@ -26,6 +26,10 @@ class Member(Timestamped, Base):
     password_set_at: Mapped[datetime | None]
     # Set by one conditional UPDATE when the activation email is queued, so it goes out once.
     activation_queued_at: Mapped[datetime | None]
+    # Leaving (app/members/leaving.py): asked on leave_requested_at, effective on leaves_at unless withdrawn.
+    leave_requested_at: Mapped[datetime | None]
+    leaves_at: Mapped[datetime | None] = mapped_column(index=True)
+    leave_reason: Mapped[str | None] = mapped_column(String(1000))
 
     application: Mapped[Application] = relationship()  # noqa: F821
     service_requests: Mapped[list[ServiceRequest]] = relationship(

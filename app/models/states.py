@@ -116,11 +116,14 @@ class MemberState(StrEnum):
 
     ACTIVE = "active"
     DISABLED = "disabled"  # support switched the member's services off
+    LEFT = "left"  # the member left; their notice period is over, services off and entry locked
 
 
 MEMBER_TRANSITIONS: dict[MemberState, set[MemberState]] = {
-    MemberState.ACTIVE: {MemberState.DISABLED},
-    MemberState.DISABLED: {MemberState.ACTIVE},
+    MemberState.ACTIVE: {MemberState.DISABLED, MemberState.LEFT},
+    MemberState.DISABLED: {MemberState.ACTIVE, MemberState.LEFT},
+    # Coming back after leaving is a new application (the documents are accepted again).
+    MemberState.LEFT: set(),
 }
 
 _TABLES = {

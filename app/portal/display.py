@@ -1,8 +1,7 @@
-"""How the member's pages word things: dates in the reader's language, and the translated labels of slugs."""
+"""How the member's pages word things: the translated labels of slugs and of the member's standing."""
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app import labels
@@ -11,13 +10,8 @@ from app.models import MemberState
 from app.portal import bp
 
 MEMBER_STATES = {MemberState.ACTIVE: _l("Active member"),
-                 MemberState.DISABLED: _l("Active member; your services are switched off for now")}
-
-
-@bp.app_template_filter("long_date")
-def long_date(value) -> str:
-    """"1 December 2026" / "1 de diciembre de 2026": no bare ISO dates on a member's pages."""
-    return format_date(value, format="long") if value is not None else "—"
+                 MemberState.DISABLED: _l("Active member; your services are switched off for now"),
+                 MemberState.LEFT: _l("Left the cooperative")}
 
 
 @bp.app_template_filter("working_group_label")

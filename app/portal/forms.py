@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import labels
 from app.fields import MultiCheckboxField, WholeNumberField, single_line
@@ -68,3 +68,14 @@ class ForgotPasswordForm(FlaskForm):
     identity = StringField(_l("Username or email address"), validators=[
         InputRequired(_l("Enter your username or the email address you applied with")),
         Length(max=254, message=_l("Use at most 254 characters"))])
+
+
+class LeaveForm(FlaskForm):
+    reason = TextAreaField(_l("Would you tell us why? It helps the cooperative learn"), validators=[
+        Optional(), Length(max=1000, message=_l("Use at most 1,000 characters"))], render_kw={"maxlength": 1000})
+    confirm = BooleanField(_l("I want to leave the cooperative"), validators=[
+        DataRequired(_l("Tick the box to confirm that you want to leave"))])
+
+
+class WithdrawLeaveForm(FlaskForm):
+    pass

@@ -19,7 +19,7 @@ from app import audit, directory
 from app.auth.access import safe_next
 from app.extensions import db
 from app.hashing import sha256_hex
-from app.models import Application, ApplicationState, Member, MemberSession, utcnow
+from app.models import Application, ApplicationState, Member, MemberSession, MemberState, utcnow
 from app.refusals import Refused
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ MAX_LOGGED_IDENTITY = 64
 
 class MemberSignInRefused(Refused):
     """The code is the reason recorded in the audit event. The person sees only "credentials" (whichever
-    check failed), "locked" (support switched them off, after a right password) or "directory_unavailable"."""
+    check failed) or, after a right password, "locked" (support switched them off) or "left"; or
+    "directory_unavailable"."""
 
 
 def normalise_identity(raw: object) -> str:
@@ -72,6 +73,8 @@ def sign_in(raw_identity: object, password: object) -> str:
     member = db.session.scalar(select(Member).where(Member.uid == uid)) if found else None
     if member is None:
         raise _refuse(identity, "bad credentials")
+    if member.state == MemberState.LEFT:
+        raise _refuse(identity, "left")
     if found.locked:
         raise _refuse(identity, "locked")
     raw = secrets.token_urlsafe(32)

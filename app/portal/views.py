@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app import documents
 from app.auth.access import safe_next
 from app.extensions import limiter
+from app.members import leaving
 from app.members.activation import MIN_PASSWORD_LENGTH
 from app.portal import account, bp, services, sessions
 from app.portal.forms import (
@@ -21,8 +22,10 @@ from app.portal.forms import (
     CommitmentsForm,
     ForgotPasswordForm,
     LanguageForm,
+    LeaveForm,
     SignInForm,
     SignOutForm,
+    WithdrawLeaveForm,
 )
 from app.ratekeys import keyed
 
@@ -35,6 +38,8 @@ SIGN_IN_MESSAGES = {
     "locked": lambda: _("Your member account is switched off. Write to us at %(email)s and we will sort it out "
                         "together.", email=current_app.config["SUPPORT_EMAIL"]),
     "directory_unavailable": lambda: _("Signing in is not available right now. Try again in a few minutes."),
+    "left": lambda: _("You have left the cooperative, so your member pages are closed. To come back, apply again "
+                      "at any time: we would be glad."),
 }
 
 
@@ -81,7 +86,8 @@ def sign_out():
 def overview():
     member = g.member
     return render_template("portal/overview.html", member=member, commitments=services.current_commitments(member),
-                           documents=services.accepted_documents(member), sign_out_form=SignOutForm())
+                           documents=services.accepted_documents(member), sign_out_form=SignOutForm(),
+                           withdraw_form=WithdrawLeaveForm())
 
 
 @bp.route("/commitments", methods=["GET", "POST"])
@@ -178,3 +184,36 @@ def forgot_password():
         return render_template("portal/reset_sent.html"), 200
     status = 400 if form.errors else 200
     return render_template("portal/forgot_password.html", form=form), status
+
+
+@bp.route("/leave", methods=["GET", "POST"])
+@sessions.member_required
+def leave():
+    member = g.member
+    if member.leave_requested_at is not None:
+        return redirect(url_for("portal.overview") + "#leaving", 303)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        try:
+            leaving.request_leave(member, form.reason.data)
+        except leaving.LeavingError:
+            flash(_("You already asked to leave; nothing changed."), "info")
+        return redirect(url_for("portal.overview") + "#leaving", 303)
+    status = 400 if form.errors else 200
+    return render_template("portal/leave.html", form=form, notice_days=int(current_app.config["LEAVE_NOTICE_DAYS"]),
+                           sign_out_form=SignOutForm()), status
+
+
+@bp.post("/leave/withdraw")
+@sessions.member_required
+def withdraw_leave():
+    form = WithdrawLeaveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        leaving.withdraw_leave(g.member)
+    except leaving.LeavingError:
+        flash(_("There was no request to leave to withdraw; nothing changed."), "info")
+        return redirect(url_for("portal.overview"), 303)
+    flash(_("You stay in the cooperative. We are glad: nothing will be switched off."), "success")
+    return redirect(url_for("portal.overview"), 303)

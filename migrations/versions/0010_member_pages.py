@@ -1,4 +1,4 @@
-"""Member pages: server-side member sessions and the history of a member's commitments.
+"""Member pages: server-side member sessions, the history of a member's commitments, and leaving.
 
 Revision ID: 0010
 Revises: 0200_1
@@ -39,9 +39,19 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_commitment")),
     )
     op.create_index(op.f("ix_member_commitment_member_id"), "member_commitment", ["member_id"], unique=False)
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("leave_requested_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("leaves_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("leave_reason", sa.String(length=1000), nullable=True))
+        batch_op.create_index(batch_op.f("ix_member_leaves_at"), ["leaves_at"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_member_leaves_at"))
+        batch_op.drop_column("leave_reason")
+        batch_op.drop_column("leaves_at")
+        batch_op.drop_column("leave_requested_at")
     op.drop_index(op.f("ix_member_commitment_member_id"), table_name="member_commitment")
     op.drop_table("member_commitment")
     op.drop_index(op.f("ix_member_session_member_id"), table_name="member_session")
