@@ -29,7 +29,7 @@ def test_a_member_signs_in_with_username_or_address_and_sees_their_membership(ap
     page = client.get("/me/")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    assert "You are a member of the cooperative since" in text and "rosa" in text
+    assert "You have been a member of the cooperative since" in text and "rosa" in text
     assert "Statement of Unity" in text and "Membership Agreement" in text
     assert "Web hosting" in text and "Ready" in text
     other = app.test_client()
