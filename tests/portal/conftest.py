@@ -13,9 +13,10 @@ from tests.members.factories import make_member
 PASSWORD = "a long member password"
 
 
-def signed_up_member(username: str, *, language: str = "en", email: str | None = None, services=("hosting",)):
+def signed_up_member(username: str, *, language: str = "en", email: str | None = None, services=("hosting",),
+                     full_name: str | None = None):
     member = make_member(state=ServiceState.ACTIVE, username=username, language=language, email=email,
-                         services=services)
+                         services=services, full_name=full_name)
     d = directory.Directory.from_config()
     with d.service() as conn:
         directory.ensure_member_entry(conn, d, member.uid, member_attributes(member))
