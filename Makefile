@@ -20,19 +20,25 @@ system:
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py build
 
+# axe-core for the accessibility checks of the browser tests, from the npm registry, pinned by the lock file.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json | system
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 run: setup
 	$(BIN)/python -m app.devservices
 
 # The whole suite on SQLite, then again on PostgreSQL (browser tests included in both).
-test: setup
+test: setup $(AXE)
 	$(BIN)/ruff check .
 	ALTA_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	ALTA_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
-test-sqlite: setup
+test-sqlite: setup $(AXE)
 	ALTA_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgresql: setup
+test-postgresql: setup $(AXE)
 	ALTA_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -1,0 +1,95 @@
+"""axe-core (WCAG 2.2 A and AA rules) on the public pages and every member page, in both languages, at
+360 px, including a form showing its errors: no violations. axe-core comes from the npm registry
+(tests/browser/axe, installed by `make test`) and is injected into the page under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, signed_up_member
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+PUBLIC = ["/", "/join/", "/login", "/me/sign-in", "/me/forgot-password"]
+MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave"]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                          ".violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))",
+                          RULES)
+    return found
+
+
+@pytest.fixture
+def phone(browser):
+    # The pages' CSP forbids inline scripts, as it should; axe is injected as one, so the test context bypasses it.
+    context = browser.new_context(viewport={"width": 360, "height": 800}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_public_and_member_pages_have_no_accessibility_violations(app, live_server, phone, documents, language):
+    member = signed_up_member("accesible", language=language)
+    problems = {}
+    for url in PUBLIC:
+        phone.goto(f"{live_server}{url}?lang={language}")
+        problems[url] = violations(phone)
+    phone.goto(f"{live_server}/me/sign-in?lang={language}")
+    phone.fill("input[name=identity]", member.uid)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_url("**/me/")
+    consent = member.application.consents[0]
+    for url in [*MEMBER, f"/me/documents/{consent.sha256_shown}"]:
+        phone.goto(f"{live_server}{url}?lang={language}")
+        problems[url] = violations(phone)
+    phone.goto(f"{live_server}/me/commitments?lang={language}")
+    phone.fill("input[name=hours_per_month]", "999")
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".error-summary").count() == 1
+    problems["/me/commitments (with errors)"] = violations(phone)
+    assert {url: found for url, found in problems.items() if found} == {}
+
+
+def test_the_check_finds_a_planted_problem(phone):
+    # Guard for the guard: a page with an unlabelled input and an image without text must fail.
+    phone.set_content('<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+                      '<img src="data:,"><input type="text"></main></body></html>')
+    found = violations(phone)
+    assert any(v.startswith("image-alt") for v in found) and any(v.startswith("label") for v in found)
+
+
+STAFF = ["/review/", "/review/{application}", "/review/documents/{version}", "/jobs/", "/jobs/{job}",
+         "/jobs/health", "/jobs/tokens", "/audit/"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, staff, language):
+    from app.extensions import db
+    from tests.factories import make_application
+    from tests.members.factories import make_member, plan_jobs
+
+    application, _ = make_application(full_name="Zoë Núñez", language=language)
+    member = make_member(username="revisar")
+    (job, *_) = plan_jobs([member])
+    db.session.commit()
+    ids = {"application": application.id, "version": application.consents[0].document_version_id, "job": job.id}
+    password = staff.create("pat", "support", "sysadmins", password="Pat-axe-password-1")
+    phone.goto(f"{live_server}/login?lang={language}")
+    phone.fill("input[name=username]", "pat")
+    phone.fill("input[name=password]", password)
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_load_state()
+    problems = {}
+    for url in STAFF:
+        phone.goto(f"{live_server}{url.format(**ids)}?lang={language}")
+        problems[url] = violations(phone)
+    assert {url: found for url, found in problems.items() if found} == {}
