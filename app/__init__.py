@@ -79,7 +79,22 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_areas(app: Flask) -> None:
     """Each area wires itself in explicitly: blueprint, CLI group, mail builders, provisioning hooks."""
-    from app import api, auth, cli, console, health, mail, members, onboarding, portal, provisioning, review, web
+    from app import (
+        api,
+        auth,
+        cli,
+        console,
+        health,
+        leadership,
+        mail,
+        members,
+        onboarding,
+        portal,
+        provisioning,
+        review,
+        web,
+    )
 
-    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, console, api, cli):
+    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, leadership, console,
+                 api, cli):
         area.init_app(app)

@@ -85,7 +85,7 @@ def ping() -> None:
 
 # --- Staff accounts (development set-up and tests): bound as the directory's administrator. ---
 
-STAFF_GROUPS = ("support", "sysadmins")
+STAFF_GROUPS = ("support", "sysadmins", "leadership")  # the names of app.auth.access.Role
 
 
 @contextmanager

@@ -22,6 +22,8 @@ def _home_for(user) -> str:
         return url_for("review.queue")
     if user.has_role(Role.SYSADMINS) and "console.list_jobs" in current_app.view_functions:
         return url_for("console.list_jobs")
+    if user.has_role(Role.LEADERSHIP) and "leadership.overview" in current_app.view_functions:
+        return url_for("leadership.overview")
     return url_for("web.home")
 
 

@@ -1,5 +1,6 @@
 """`python -m app.devservices`: run alta locally (what `make run` does).
-`python -m app.devservices accounts`: give the development accounts (staff and `member`) new passwords while it runs."""
+`python -m app.devservices accounts`: give the development accounts (staff and `member`) new passwords while it runs.
+`python -m app.devservices sample-members`: a few hundred made-up members for the leadership view."""
 
 import sys
 
@@ -29,6 +30,20 @@ def accounts(output: str | None) -> None:
     with app.app_context():
         for uid, password in devaccounts.ensure(output).items():
             click.echo(f"  {uid:10} {password}")
+
+
+@main.command("sample-members")
+@click.option("--count", default=300, show_default=True, help="How many made-up members there should be.")
+def sample_members(count: int) -> None:
+    """Load made-up members (no directory entries) so that the leadership view has something to show."""
+    from app import create_app
+    from app.devservices import sample
+
+    app = create_app({"ENV": "development"})
+    if app.config["ENV"] != "development":
+        raise click.ClickException("made-up members are only loaded in development mode")
+    with app.app_context():
+        click.echo(f"{sample.load(count)} made-up member(s) added")
 
 
 sys.exit(main())

@@ -1,6 +1,7 @@
-"""Development accounts in the local directory: staff `reviewer` (support) and `sysadmin` (sysadmins), and
-`member`, a real member (approved through the review service, services provisioned in the sandbox by the
-worker, password set) for trying the member pages. Development mode only (the callers check)."""
+"""Development accounts in the local directory: staff `reviewer` (support), `sysadmin` (sysadmins) and
+`leader` (leadership), and `member`, a real member (approved through the review service, services
+provisioned in the sandbox by the worker, password set) for trying the member pages. Development mode
+only (the callers check)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app import directory, documents
 from app.auth.access import Role
 from app.models.documents import DOCUMENT_KINDS
 
-DEV_ACCOUNTS = {"reviewer": (Role.SUPPORT,), "sysadmin": (Role.SYSADMINS,)}
+DEV_ACCOUNTS = {"reviewer": (Role.SUPPORT,), "sysadmin": (Role.SYSADMINS,), "leader": (Role.LEADERSHIP,)}
 
 
 def ensure(output: str | None = None) -> dict[str, str]:

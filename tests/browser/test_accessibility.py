@@ -68,7 +68,7 @@ def test_the_check_finds_a_planted_problem(phone):
 
 
 STAFF = ["/review/", "/review/{application}", "/review/documents/{version}", "/jobs/", "/jobs/{job}",
-         "/jobs/health", "/jobs/tokens", "/audit/"]
+         "/jobs/health", "/jobs/tokens", "/audit/", "/leadership/", "/leadership/?country=MX"]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -82,7 +82,7 @@ def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, s
     (job, *_) = plan_jobs([member])
     db.session.commit()
     ids = {"application": application.id, "version": application.consents[0].document_version_id, "job": job.id}
-    password = staff.create("pat", "support", "sysadmins", password="Pat-axe-password-1")
+    password = staff.create("pat", "support", "sysadmins", "leadership", password="Pat-axe-password-1")
     phone.goto(f"{live_server}/login?lang={language}")
     phone.fill("input[name=username]", "pat")
     phone.fill("input[name=password]", password)

@@ -1,0 +1,82 @@
+"""The leadership view's tables: what each counts, how its rows are labelled, and the protected figures.
+
+One list (TABLES) feeds the page, its SVG charts and the CSV exports, so the three always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from app import labels
+from app.i18n import LANGUAGES, current_language
+from app.leadership import queries
+from app.leadership.suppression import Cell, protect, protect_rows, rounded
+
+KINDS = {"individual": _l("Individuals"), "organisation": _l("Organisations")}
+HOURS = {"0": _l("None for now"), "1-4": _l("1 to 4 hours"), "5-10": _l("5 to 10 hours"), "11+": _l("11 hours or more")}
+AGES = {"under-1": _l("Less than a year"), "1-2": _l("1 to 2 years"), "2-5": _l("2 to 5 years"),
+        "5+": _l("5 years or more")}
+
+
+def _country(code: str) -> str:
+    return Locale.parse(current_language()).territories.get(code, code)
+
+
+def _language(code: str) -> str:
+    return Locale.parse(code).get_display_name(current_language()) if code in LANGUAGES else code
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: object  # a lazy string
+    count: Callable[[queries.Filters], dict[str, int]]
+    label: Callable[[str], str]
+    partition: bool  # each member in exactly one row: a total is shown and protected with the rows
+    order: tuple[str, ...] = ()  # fixed row order (buckets); otherwise largest first
+
+    def rows(self, filters: queries.Filters) -> list[tuple[str, str, Cell]]:
+        counts = self.count(filters)
+        keys = list(self.order) if self.order else sorted(counts, key=lambda k: (-counts[k], k))
+        cells = protect_rows({k: counts.get(k, 0) for k in keys}, partition=self.partition)
+        return [(key, str(self.label(key)), cells[key]) for key in keys]
+
+
+TABLES = [
+    Table("movements", _l("Movements members are active in"), queries.by_movement,
+          lambda k: labels.label(labels.MOVEMENTS, k), partition=False),
+    Table("working-groups", _l("Working groups members want to join"), queries.by_working_group,
+          lambda k: labels.label(labels.WORKING_GROUPS, k), partition=False),
+    Table("countries", _l("Countries"), queries.by_country, _country, partition=True),
+    Table("languages", _l("Language they joined in"), queries.by_language, _language, partition=True),
+    Table("kinds", _l("Individuals and organisations"), queries.by_kind, lambda k: KINDS.get(k, k), partition=True,
+          order=tuple(KINDS)),
+    Table("hours", _l("Hours of work pledged a month"), queries.by_hours, lambda k: HOURS.get(k, k), partition=True,
+          order=queries.HOUR_BUCKETS),
+    Table("membership-age", _l("Time in the cooperative"), queries.by_membership_age, lambda k: AGES.get(k, k),
+          partition=True, order=queries.AGE_BUCKETS),
+]
+BY_SLUG = {t.slug: t for t in TABLES}
+
+
+def summary(filters: queries.Filters) -> dict[str, Cell]:
+    members = protect(queries.total(filters))
+    # Hours are a sum over people: shown (rounded) only for a group large enough to be shown itself.
+    hours = Cell(None) if members.suppressed else Cell(rounded(queries.hours_pledged(filters)))
+    return {"members": members, "hours": hours}
+
+
+def month_name(month: str) -> str:
+    """"2026-03" → "March 2026" / "marzo 2026"."""
+    return format_date(date(int(month[:4]), int(month[5:]), 1), "LLLL y")
+
+
+def monthly(filters: queries.Filters) -> list[tuple[str, Cell, Cell]]:
+    joined, left = queries.joins_and_departures(filters)
+    return [(month_name(month), protect(joined[month]), protect(left[month])) for month in queries.months()]

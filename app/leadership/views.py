@@ -1,0 +1,88 @@
+"""The leadership view: one page of tables with SVG charts, filters in the query string, CSV per table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import audit
+from app.auth.access import Role, role_required
+from app.extensions import db
+from app.i18n import LANGUAGES
+from app.leadership import bp, queries, tables
+from app.leadership.suppression import ROUND_TO, threshold
+from app.refusals import Refused
+
+COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+class BadFilter(Refused):
+    """A filter in the query string that cannot be what it claims (code: the parameter's name)."""
+
+
+def _filters() -> queries.Filters:
+    """The query string's filters, each checked against what it can be; anything else is a 400."""
+    args = request.args
+    country = (args.get("country") or "").strip().upper() or None
+    language = (args.get("language") or "").strip() or None
+    kind = (args.get("kind") or "").strip() or None
+    if country and not COUNTRY.fullmatch(country):
+        raise BadFilter("country")
+    if language and language not in LANGUAGES:
+        raise BadFilter("language")
+    if kind and kind not in tables.KINDS:
+        raise BadFilter("kind")
+    return queries.Filters(country=country, language=language, kind=kind)
+
+
+def _parsed_filters() -> queries.Filters:
+    try:
+        return _filters()
+    except BadFilter:
+        abort(400)
+
+
+def shown(cell) -> str:
+    """The figure as the page and the CSV show it."""
+    if not cell.suppressed:
+        return str(cell.shown)
+    return _("fewer than %(count)s", count=threshold()) if cell.small else _("not shown")
+
+
+@bp.get("/")
+@role_required(Role.LEADERSHIP)
+def overview():
+    filters = _parsed_filters()
+    sections = [(table, table.rows(filters)) for table in tables.TABLES]
+    return render_template("leadership/overview.html", filters=filters, sections=sections,
+                           summary=tables.summary(filters), monthly=tables.monthly(filters), shown=shown,
+                           threshold=threshold(), round_to=ROUND_TO, languages=LANGUAGES, kinds=tables.KINDS)
+
+
+def _safe_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: never let one through.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@bp.get("/<slug>.csv")
+@role_required(Role.LEADERSHIP)
+def export(slug: str):
+    table = tables.BY_SLUG.get(slug)
+    if table is None:
+        abort(404)
+    filters = _parsed_filters()
+    rows = table.rows(filters)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(table.title), _("Members")])
+    for _key, label, cell in rows:
+        writer.writerow([_safe_cell(label), shown(cell)])
+    audit.record(current_user.uid, "leadership.exported", f"leadership:{slug}", {"filters": filters.args()})
+    db.session.commit()
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="alta-{slug}.csv"'})
