@@ -83,6 +83,7 @@ def _init_areas(app: Flask) -> None:
         api,
         auth,
         cli,
+        community,
         console,
         health,
         leadership,
@@ -95,6 +96,6 @@ def _init_areas(app: Flask) -> None:
         web,
     )
 
-    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, leadership, console,
-                 api, cli):
+    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, community, leadership,
+                 console, api, cli):
         area.init_app(app)

@@ -67,6 +67,8 @@ DEFAULTS: dict[str, object] = {
     "MEMBER_IDLE_TIMEOUT_MINUTES": 30,
     # A member who leaves keeps their services this many days (and may change their mind meanwhile).
     "LEAVE_NOTICE_DAYS": 30,
+    # Community: how many messages a member may send other members through alta in 24 hours.
+    "CONTACT_MESSAGES_PER_DAY": 5,
     # Leadership view: a group smaller than this is shown as "fewer than N" (never below 3).
     "SUPPRESSION_THRESHOLD": 5,
     # The language of emails to the support team's shared address (en | es).

@@ -41,6 +41,7 @@ class Letter:
     subject: str  # a msgid: translated under the recipient's locale at send time
     context: dict = field(default_factory=dict)
     target: str | None = None  # audit target, e.g. "application:12"
+    reply_to: str | None = None  # e.g. a member's relayed message: an answer goes straight to the sender
 
 
 def message(name: str):
@@ -96,6 +97,8 @@ def render(letter: Letter) -> EmailMessage:
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = letter.to
     msg["Subject"] = subject
+    if letter.reply_to:
+        msg["Reply-To"] = letter.reply_to
     msg["Message-ID"] = make_msgid(domain="alta.coop")
     msg.set_content(text)
     if html:

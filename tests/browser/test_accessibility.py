@@ -15,7 +15,7 @@ AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 PUBLIC = ["/", "/join/", "/login", "/me/sign-in", "/me/forgot-password"]
-MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave"]
+MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave", "/community/", "/community/profile"]
 
 
 def violations(page) -> list[str]:

@@ -1,0 +1,121 @@
+"""/community/: browse opted-in profiles, edit one's own, write to a member, report a message.
+
+Members only (the portal's member_required). A profile id in a URL reaches only a visible profile; a
+message id only the recipient's own message: anything else is a 404, whoever asks.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.community import bp, services
+from app.community.forms import ContactForm, ProfileForm, ReportForm
+from app.extensions import limiter
+from app.i18n import LANGUAGES
+from app.portal.forms import SignOutForm
+from app.portal.services import current_commitments
+from app.portal.sessions import member_required
+
+CONTACT_MESSAGES = {
+    "not_found": lambda: _("This member cannot be written to through alta."),
+    "blocked": lambda: _("This member does not want more messages from you."),
+    "too_many": lambda: _("You have sent as many messages as a day allows. Try again tomorrow."),
+}
+
+
+def _search() -> services.Search:
+    args = request.args
+    config = current_app.config
+
+    def chosen(name: str, allowed) -> str | None:
+        value = (args.get(name) or "").strip()
+        if value and value not in allowed:
+            abort(400)
+        return value or None
+
+    after = (args.get("after") or "0").strip()
+    if not after.isdigit() or len(after) > 10 or int(after) > 2**31 - 1:
+        abort(400)
+    region = (args.get("region") or "").strip()
+    if len(region) > 100 or any(ord(c) < 32 for c in region):
+        abort(400)
+    return services.Search(movement=chosen("movement", config["MOVEMENTS"]),
+                           working_group=chosen("working_group", config["WORKING_GROUPS"]),
+                           language=chosen("language", LANGUAGES), region=region or None, after=int(after))
+
+
+@bp.get("/")
+@member_required
+def browse():
+    search = _search()
+    profiles, next_after = services.browse(g.member, search)
+    return render_template("community/browse.html", profiles=profiles, search=search, next_after=next_after,
+                           own=services.own_profile(g.member), sign_out_form=SignOutForm())
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@member_required
+def profile():
+    member = g.member
+    own = services.own_profile(member)
+    if request.method == "GET":
+        if own is not None:
+            form = ProfileForm(obj=own)
+        else:
+            # A first profile starts from what the member already told us (nothing is shown until they opt in).
+            now = current_commitments(member)
+            form = ProfileForm(data={"display_name": member.application.display_name,
+                                     "languages": list(member.languages or []), "movements": now.movements,
+                                     "working_groups": now.working_groups})
+    else:
+        form = ProfileForm()
+    if form.validate_on_submit():
+        services.save_profile(
+            member, visible=form.visible.data, contactable=form.contactable.data and form.visible.data,
+            display_name=form.display_name.data.strip(), pronouns=(form.pronouns.data or "").strip() or None,
+            region=(form.region.data or "").strip() or None, languages=list(form.languages.data or []),
+            movements=list(form.movements.data or []), working_groups=list(form.working_groups.data or []),
+            about_en=(form.about_en.data or "").strip() or None, about_es=(form.about_es.data or "").strip() or None)
+        flash(_("Your profile is saved. Other members see it.") if form.visible.data
+              else _("Your profile is saved. Nobody else sees it until you choose to show it."), "success")
+        return redirect(url_for("community.profile"), 303)
+    status = 400 if form.errors else 200
+    return render_template("community/profile.html", form=form, sign_out_form=SignOutForm()), status
+
+
+@bp.route("/members/<int:profile_id>/write", methods=["GET", "POST"])
+@member_required
+@limiter.limit("20 per hour", methods=["POST"], scope="community-write")
+def write(profile_id: int):
+    profile = services.visible_profile(profile_id)
+    if profile is None or not profile.contactable or profile.member_id == g.member.id:
+        abort(404)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            services.send_message(g.member, profile_id, form.body.data)
+        except services.ContactRefused as refused:
+            wording = CONTACT_MESSAGES.get(refused.code)
+            form.body.errors = [wording() if wording else _("That did not work. Try again.")]
+            return render_template("community/write.html", form=form, profile=profile,
+                                   sign_out_form=SignOutForm()), 400
+        flash(_("Your message is on its way. If they answer, their reply comes to your email."), "success")
+        return redirect(url_for("community.browse"), 303)
+    status = 400 if form.errors else 200
+    return render_template("community/write.html", form=form, profile=profile, sign_out_form=SignOutForm()), status
+
+
+@bp.route("/messages/<int:message_id>/report", methods=["GET", "POST"])
+@member_required
+def report(message_id: int):
+    message = services.received(g.member, message_id)
+    if message is None:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report(g.member, message_id)
+        flash(_("Thank you for telling us. The support team will look at it, and this member cannot write to "
+                "you again."), "success")
+        return redirect(url_for("community.browse"), 303)
+    return render_template("community/report.html", form=form, message=message, sign_out_form=SignOutForm())
