@@ -160,3 +160,48 @@ def joins_and_departures(filters: Filters) -> tuple[dict[str, int], dict[str, in
         return counts
 
     return per_month(joined), per_month(left)
+
+
+def _json_true(column: str, key: str) -> str:
+    """SQL that is true where the JSON object in `column` has `key` set to true (our own literals only)."""
+    if db.engine.dialect.name == "postgresql":
+        return f"(({column})::jsonb ->> '{key}') = 'true'"
+    return f"json_extract({column}, '$.{key}') = 1"
+
+
+def funnel(filters: Filters, steps: tuple[str, ...], since) -> dict[str, int]:
+    """Applications started since `since`: how many verified their address, finished each wizard step,
+    were sent, and were approved (the same applications at every step, so the drop-off reads down)."""
+    where = "WHERE a.created_at >= :since" + _where(filters)
+    columns = ["COUNT(*)", "SUM(CASE WHEN a.email_verified_at IS NOT NULL THEN 1 ELSE 0 END)"]
+    columns += [f"SUM(CASE WHEN {_json_true('a.progress', step)} THEN 1 ELSE 0 END)" for step in steps]
+    columns += ["SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN a.state = 'approved' THEN 1 ELSE 0 END)"]
+    query = text(f"SELECT {', '.join(columns)} FROM application a {where}").bindparams(*_moments("since"))  # noqa: S608
+    row = db.session.execute(query, {**_params(filters), "since": since}).one()
+    names = ["started", "verified", *steps, "submitted", "approved"]
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def decision_days(filters: Filters, since) -> list[float]:
+    """Days from sending to decision for applications decided since `since` (approved or not accepted)."""
+    query = text("SELECT a.submitted_at, a.decided_at FROM application a WHERE a.decided_at >= :since "  # noqa: S608
+                 "AND a.submitted_at IS NOT NULL AND a.state IN ('approved', 'rejected')" + _where(filters)
+                 ).bindparams(*_moments("since"))
+    query = query.columns(submitted_at=UTCDateTime(), decided_at=UTCDateTime())
+    rows = db.session.execute(query, {**_params(filters), "since": since})
+    return [(decided - sent).total_seconds() / 86400 for sent, decided in rows]
+
+
+def dues_pledged(filters: Filters) -> dict[str, tuple[int, float]]:
+    """Per currency: members pledging dues in it, and the monthly total they pledged (waivers apart)."""
+    rows = db.session.execute(text(
+        f"SELECT c.dues_currency, COUNT(*), COALESCE(SUM(c.dues_amount), 0) {_base(filters)} "  # noqa: S608
+        "AND c.dues_amount IS NOT NULL AND c.waiver_requested = :no GROUP BY c.dues_currency"),
+        {**_params(filters), "no": False})
+    return {str(currency): (int(count), float(total)) for currency, count, total in rows}
+
+
+def waivers(filters: Filters) -> int:
+    return int(db.session.execute(text(f"SELECT COUNT(*) {_base(filters)} AND c.waiver_requested = :yes"),  # noqa: S608
+                                  {**_params(filters), "yes": True}).scalar_one())

@@ -5,9 +5,10 @@ One list (TABLES) feeds the page, its SVG charts and the CSV exports, so the thr
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from babel import Locale
 from flask_babel import format_date
@@ -16,7 +17,9 @@ from flask_babel import lazy_gettext as _l
 from app import labels
 from app.i18n import LANGUAGES, current_language
 from app.leadership import queries
-from app.leadership.suppression import Cell, protect, protect_rows, rounded
+from app.leadership.suppression import Cell, protect, protect_rows, rounded, threshold
+from app.models import utcnow
+from app.onboarding.sections import ORDER
 
 KINDS = {"individual": _l("Individuals"), "organisation": _l("Organisations")}
 HOURS = {"0": _l("None for now"), "1-4": _l("1 to 4 hours"), "5-10": _l("5 to 10 hours"), "11+": _l("11 hours or more")}
@@ -80,3 +83,39 @@ def month_name(month: str) -> str:
 def monthly(filters: queries.Filters) -> list[tuple[str, Cell, Cell]]:
     joined, left = queries.joins_and_departures(filters)
     return [(month_name(month), protect(joined[month]), protect(left[month])) for month in queries.months()]
+
+
+# The wizard's steps as the applicant sees them, in order (app/onboarding/sections.py holds the order).
+FUNNEL = {"started": _l("Started an application"), "verified": _l("Confirmed their email address"),
+          "about": _l("Told us about themselves"), "unity": _l("Accepted the Statement of Unity"),
+          "agreement": _l("Accepted the Membership Agreement"),
+          "intentionality": _l("Accepted the Statement of Intentionality"),
+          "commitments": _l("Stated their commitments"), "services": _l("Chose their services"),
+          "submitted": _l("Sent the application"), "approved": _l("Approved")}
+
+
+def funnel(filters: queries.Filters, days: int = 365) -> list[tuple[str, Cell]]:
+    since = utcnow() - timedelta(days=days)
+    counts = queries.funnel(filters, ORDER, since)
+    return [(str(FUNNEL[step]), protect(count)) for step, count in counts.items()]
+
+
+def decision_median(filters: queries.Filters, days: int = 365) -> Cell:
+    """Median days from sending to decision, only over enough decisions that no one's can be told."""
+    spans = queries.decision_days(filters, utcnow() - timedelta(days=days))
+    if len(spans) < threshold():
+        return Cell(None, small=True)
+    return Cell(round(statistics.median(spans)))
+
+
+def dues(filters: queries.Filters) -> list[tuple[str, Cell, Cell]]:
+    """Per currency: members pledging, and the monthly total pledged (hidden with a small group)."""
+    rows = []
+    for currency, (count, amount) in sorted(queries.dues_pledged(filters).items()):
+        members = protect(count)
+        rows.append((currency, members, Cell(None, small=True) if members.suppressed else Cell(rounded(amount))))
+    return rows
+
+
+def waivers(filters: queries.Filters) -> Cell:
+    return protect(queries.waivers(filters))

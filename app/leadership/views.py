@@ -61,6 +61,8 @@ def overview():
     sections = [(table, table.rows(filters)) for table in tables.TABLES]
     return render_template("leadership/overview.html", filters=filters, sections=sections,
                            summary=tables.summary(filters), monthly=tables.monthly(filters), shown=shown,
+                           funnel=tables.funnel(filters), decision_days=tables.decision_median(filters),
+                           dues=tables.dues(filters), waivers=tables.waivers(filters),
                            threshold=threshold(), round_to=ROUND_TO, languages=LANGUAGES, kinds=tables.KINDS)
 
 

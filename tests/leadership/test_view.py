@@ -134,3 +134,40 @@ def test_the_made_up_members_for_development_fill_the_view(app, leader):
     page = leader.get("/leadership/").get_data(as_text=True)
     members = re.search(r"<dt>Members</dt><dd>(.*?)</dd>", page).group(1)
     assert members.isdigit() and 40 <= int(members) <= 60
+
+
+def _figure(page: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}">(.*?)</span>', page).group(1)
+
+
+def test_the_joining_funnel_dues_and_waivers_match_independent_counts(app, leader):
+    from datetime import timedelta
+
+    from app.models import utcnow
+    from tests.factories import make_application
+
+    members = seed([("MX", "es", "individual", ["housing"], 8)])
+    for member in members:  # decided two days after sending
+        member.application.decided_at = member.application.submitted_at + timedelta(days=2)
+    drafts = [make_application(state="draft")[0] for _ in range(6)]
+    for n, draft in enumerate(drafts):
+        draft.progress = {"about": True, "unity": n < 3}
+        draft.email_verified_at = utcnow() if n < 5 else None
+    waived = [make_member(services=()) for _ in range(2)]
+    for member in waived:
+        member.application.commitment.waiver_requested = True
+    db.session.commit()
+    page = leader.get("/leadership/").get_data(as_text=True)
+    funnel = dict(re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td></tr>",
+                             re.search(r'id="table-funnel">(.*?)</table>', page, re.S).group(1)))
+    applications = 8 + 6 + 2
+    assert funnel["Started an application"] == expected(applications)
+    assert funnel["Confirmed their email address"] == expected(10 + 5)
+    assert funnel["Accepted the Statement of Unity"] == expected(10 + 3)
+    assert funnel["Chose their services"] == expected(10)
+    assert funnel["Sent the application"] == expected(10) and funnel["Approved"] == expected(10)
+    assert _figure(page, "decision-days") == "2"
+    dues = dict((c, (m, a)) for c, m, a in re.findall(
+        r'<tr><td>(\w{3})</td><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>', page))
+    assert dues == {"USD": (expected(8), expected(8 * 25))}
+    assert _figure(page, "waivers") == "fewer than 5"
