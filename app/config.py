@@ -69,6 +69,8 @@ DEFAULTS: dict[str, object] = {
     "LEAVE_NOTICE_DAYS": 30,
     # Community: how many messages a member may send other members through alta in 24 hours.
     "CONTACT_MESSAGES_PER_DAY": 5,
+    # Working groups' coordinators: group slug → member uids; they see the group's opted-in roster.
+    "WORKING_GROUP_COORDINATORS": {},
     # Leadership view: a group smaller than this is shown as "fewer than N" (never below 3).
     "SUPPRESSION_THRESHOLD": 5,
     # The language of emails to the support team's shared address (en | es).

@@ -41,3 +41,22 @@ def reported_letter(payload: dict) -> mail.Letter | None:
         subject="A member reported a message from another member",
         context={"sender": sender.uid, "recipient": recipient.uid, "body": message.body, "at": message.created_at},
         target=f"member:{sender.id}")
+
+
+@mail.message("community.introduction")
+def introduction_letter(payload: dict) -> mail.Letter | None:
+    """To one member, about another who shares their struggles: both asked to be introduced."""
+    to, about = db.session.get(Member, payload["to_member"]), db.session.get(Member, payload["about_member"])
+    profile, theirs = own_profile(about), own_profile(to)
+    if to is None or profile is None or theirs is None or not (profile.visible and profile.introductions):
+        return None
+    shared_movements = sorted(set(profile.movements or []) & set(theirs.movements or []))
+    shared_groups = sorted(set(profile.working_groups or []) & set(theirs.working_groups or []))
+    return mail.Letter(
+        to=to.application.email, language=(to.languages or ["en"])[0], template="community_introduction",
+        subject="Meet %(name)s, another member of the cooperative",
+        context={"subject_args": {"name": profile.display_name}, "name": profile.display_name,
+                 "movements": shared_movements, "groups": shared_groups, "contactable": profile.contactable,
+                 "write_url": links.external_url("community.write", profile_id=profile.id),
+                 "browse_url": links.external_url("community.browse")},
+        target=f"member:{to.id}")

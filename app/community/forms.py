@@ -24,6 +24,8 @@ def _about(label) -> TextAreaField:
 class ProfileForm(FlaskForm):
     visible = BooleanField(_l("Show my profile to other members"))
     contactable = BooleanField(_l("Other members may write to me through alta (they never see my address)"))
+    introductions = BooleanField(_l("Introduce me by email to members who share my movements, working groups or "
+                                    "languages, if they want it too"))
     display_name = StringField(_l("The name other members see"), validators=[
         InputRequired(_l("Enter the name other members will see")),
         Length(max=100, message=_l("Use at most %(count)s characters", count=100)), single_line])
@@ -52,3 +54,7 @@ class ContactForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     pass
+
+
+class MembershipForm(FlaskForm):
+    """Join or leave a working group (the button says which)."""

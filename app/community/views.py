@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.community import bp, services
-from app.community.forms import ContactForm, ProfileForm, ReportForm
+from app.community import bp, groups, introductions, services
+from app.community.forms import ContactForm, MembershipForm, ProfileForm, ReportForm
 from app.extensions import limiter
 from app.i18n import LANGUAGES
+from app.leadership.suppression import display
 from app.portal.forms import SignOutForm
 from app.portal.services import current_commitments
 from app.portal.sessions import member_required
@@ -50,8 +51,10 @@ def _search() -> services.Search:
 def browse():
     search = _search()
     profiles, next_after = services.browse(g.member, search)
+    own = services.own_profile(g.member)
+    suggested = introductions.suggestions(own) if own is not None and own.visible else []
     return render_template("community/browse.html", profiles=profiles, search=search, next_after=next_after,
-                           own=services.own_profile(g.member), sign_out_form=SignOutForm())
+                           own=own, suggested=suggested, sign_out_form=SignOutForm())
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -71,12 +74,16 @@ def profile():
     else:
         form = ProfileForm()
     if form.validate_on_submit():
-        services.save_profile(
+        was_introduced = bool(own and own.visible and own.introductions)
+        saved = services.save_profile(
             member, visible=form.visible.data, contactable=form.contactable.data and form.visible.data,
+            introductions=form.introductions.data and form.visible.data,
             display_name=form.display_name.data.strip(), pronouns=(form.pronouns.data or "").strip() or None,
             region=(form.region.data or "").strip() or None, languages=list(form.languages.data or []),
             movements=list(form.movements.data or []), working_groups=list(form.working_groups.data or []),
             about_en=(form.about_en.data or "").strip() or None, about_es=(form.about_es.data or "").strip() or None)
+        if saved.visible and saved.introductions and not was_introduced:
+            introductions.introduce(saved)
         flash(_("Your profile is saved. Other members see it.") if form.visible.data
               else _("Your profile is saved. Nobody else sees it until you choose to show it."), "success")
         return redirect(url_for("community.profile"), 303)
@@ -119,3 +126,36 @@ def report(message_id: int):
                 "you again."), "success")
         return redirect(url_for("community.browse"), 303)
     return render_template("community/report.html", form=form, message=message, sign_out_form=SignOutForm())
+
+
+@bp.get("/groups/")
+@member_required
+def group_list():
+    rows = [(slug, groups.PURPOSES.get(slug, ""), groups.is_member(g.member, slug))
+            for slug in current_app.config["WORKING_GROUPS"]]
+    return render_template("community/groups.html", rows=rows, sign_out_form=SignOutForm())
+
+
+@bp.route("/groups/<slug>", methods=["GET", "POST"])
+@member_required
+def group(slug: str):
+    if not groups.known(slug):
+        abort(404)
+    member = g.member
+    form = MembershipForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        joining = request.form.get("action") == "join"
+        groups.set_membership(member, slug, joining)
+        flash(_("You joined the group. A coordinator will write to you.") if joining
+              else _("You left the group. You can join again at any time."), "success")
+        return redirect(url_for("community.group", slug=slug), 303)
+    coordinator = groups.is_coordinator(member, slug)
+    members, hours = groups.pledged(slug)
+    return render_template("community/group.html", slug=slug, purpose=groups.PURPOSES.get(slug, ""),
+                           how_to=groups.HOW_TO, joined=groups.is_member(member, slug), form=form,
+                           coordinators=groups.coordinator_profiles(slug), coordinator=coordinator,
+                           roster=groups.roster(slug) if coordinator else None, members=display(members),
+                           hours=display(hours),
+                           sign_out_form=SignOutForm())

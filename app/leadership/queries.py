@@ -59,13 +59,16 @@ def _grouped(expression: str, filters: Filters) -> dict[str, int]:
     return {str(key): int(count) for key, count in rows if key is not None}
 
 
+def _items(json_expression: str) -> str:
+    """A join that gives one row per element of a JSON list, as `item.value`, on either database."""
+    if db.engine.dialect.name == "postgresql":
+        return f"CROSS JOIN LATERAL json_array_elements_text({json_expression}) AS item(value)"
+    return f"CROSS JOIN json_each({json_expression}) AS item"
+
+
 def _list_counts(json_expression: str, filters: Filters) -> dict[str, int]:
     """Members per value of a JSON list column (a member with two movements counts in both rows)."""
-    if db.engine.dialect.name == "postgresql":
-        source = f"CROSS JOIN LATERAL json_array_elements_text({json_expression}) AS item(value)"
-    else:
-        source = f"CROSS JOIN json_each({json_expression}) AS item"
-    base = _base(filters).replace("WHERE m.state", f"{source}\nWHERE m.state", 1)
+    base = _base(filters).replace("WHERE m.state", f"{_items(json_expression)}\nWHERE m.state", 1)
     rows = db.session.execute(text(f"SELECT item.value, COUNT(DISTINCT m.id) {base} GROUP BY item.value"),  # noqa: S608
                               _params(filters))
     return {str(key): int(count) for key, count in rows}
@@ -91,8 +94,11 @@ def by_movement(filters: Filters) -> dict[str, int]:
     return _list_counts("COALESCE(mc.movements, a.movements)", filters)
 
 
+GROUPS = "COALESCE(mc.working_groups, c.working_groups, '[]')"
+
+
 def by_working_group(filters: Filters) -> dict[str, int]:
-    return _list_counts("COALESCE(mc.working_groups, c.working_groups, '[]')", filters)
+    return _list_counts(GROUPS, filters)
 
 
 HOURS = "COALESCE(mc.hours_per_month, c.hours_per_month, 0)"
@@ -205,3 +211,10 @@ def dues_pledged(filters: Filters) -> dict[str, tuple[int, float]]:
 def waivers(filters: Filters) -> int:
     return int(db.session.execute(text(f"SELECT COUNT(*) {_base(filters)} AND c.waiver_requested = :yes"),  # noqa: S608
                                   {**_params(filters), "yes": True}).scalar_one())
+
+
+def hours_in_group(slug: str) -> int:
+    """Hours a month pledged by the members whose current working groups include `slug`."""
+    base = BASE.replace("WHERE m.state", f"{_items(GROUPS)}\nWHERE m.state", 1)
+    return int(db.session.execute(text(f"SELECT COALESCE(SUM({HOURS}), 0) {base} AND item.value = :slug"),  # noqa: S608
+                                  {"slug": slug}).scalar_one())

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 
 MIN_THRESHOLD = 3
 ROUND_TO = 5
@@ -58,3 +59,10 @@ def protect_rows(counts: dict[str, int], *, partition: bool) -> dict[str, Cell]:
             if shown:
                 cells[shown[0][1]] = Cell(None)
     return cells
+
+
+def display(cell: Cell) -> str:
+    """The figure as pages and CSV files show it, in the reader's language."""
+    if not cell.suppressed:
+        return str(cell.shown)
+    return _("fewer than %(count)s", count=threshold()) if cell.small else _("not shown")

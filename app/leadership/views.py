@@ -16,6 +16,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.leadership import bp, queries, tables
 from app.leadership.suppression import ROUND_TO, threshold
+from app.leadership.suppression import display as shown
 from app.refusals import Refused
 
 COUNTRY = re.compile(r"[A-Z]{2}")
@@ -45,13 +46,6 @@ def _parsed_filters() -> queries.Filters:
         return _filters()
     except BadFilter:
         abort(400)
-
-
-def shown(cell) -> str:
-    """The figure as the page and the CSV show it."""
-    if not cell.suppressed:
-        return str(cell.shown)
-    return _("fewer than %(count)s", count=threshold()) if cell.small else _("not shown")
 
 
 @bp.get("/")

@@ -3,7 +3,7 @@
 from app.models.applications import Application, Commitment, Consent, Note
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
-from app.models.community import CommunityProfile, ContactMessage
+from app.models.community import CommunityProfile, ContactMessage, Introduction
 from app.models.documents import DOCUMENT_KINDS, DocumentVersion
 from app.models.members import ActivationToken, Counter, Member, ServiceRequest
 from app.models.outbox import Outbox
@@ -14,7 +14,7 @@ from app.models.states import ApplicationState, ItemStatus, JobState, MemberStat
 
 __all__ = [
     "ActivationToken", "ApiToken", "Application", "ApplicationState", "AuditEvent", "Base", "Commitment",
-    "CommunityProfile", "ContactMessage",
+    "CommunityProfile", "ContactMessage", "Introduction",
     "Consent", "Counter", "DOCUMENT_KINDS", "DocumentVersion", "ItemStatus", "JobEvent", "JobItem", "JobState",
     "Member", "MemberCommitment", "MemberSession", "MemberState",
     "Note", "Outbox", "ProvisioningJob", "ServiceRequest", "ServiceState", "StaffSession", "utcnow",

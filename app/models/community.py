@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamped, utcnow
@@ -21,6 +21,8 @@ class CommunityProfile(Timestamped, Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), unique=True)
     visible: Mapped[bool] = mapped_column(Boolean, default=False)
     contactable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Introduced by email to members who share a movement, a working group or a language (both sides opted in).
+    introductions: Mapped[bool] = mapped_column(Boolean, default=False)
     display_name: Mapped[str] = mapped_column(String(100))
     pronouns: Mapped[str | None] = mapped_column(String(40))
     region: Mapped[str | None] = mapped_column(String(100))
@@ -46,3 +48,15 @@ class ContactMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The recipient reported it: support is told and the sender can write to them no more.
     reported_at: Mapped[datetime | None]
+
+
+class Introduction(Base):
+    """Two members alta introduced to each other by email: each pair once, ever (lower member id first)."""
+
+    __tablename__ = "introduction"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""Community: members' opt-in profiles and the messages relayed between them.
+"""Community: members' opt-in profiles, the messages relayed between them, and introductions.
 
 Revision ID: 0011
 Revises: 0010
@@ -20,6 +20,7 @@ def upgrade():
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("visible", sa.Boolean(), nullable=False),
         sa.Column("contactable", sa.Boolean(), nullable=False),
+        sa.Column("introductions", sa.Boolean(), nullable=False),
         sa.Column("display_name", sa.String(length=100), nullable=False),
         sa.Column("pronouns", sa.String(length=40), nullable=True),
         sa.Column("region", sa.String(length=100), nullable=True),
@@ -49,9 +50,23 @@ def upgrade():
     )
     op.create_index(op.f("ix_contact_message_recipient_id"), "contact_message", ["recipient_id"], unique=False)
     op.create_index("ix_contact_message_sender_created", "contact_message", ["sender_id", "created_at"], unique=False)
+    op.create_table(
+        "introduction",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("first_id", sa.Integer(), nullable=False),
+        sa.Column("second_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["first_id"], ["member.id"], name=op.f("fk_introduction_first_id_member")),
+        sa.ForeignKeyConstraint(["second_id"], ["member.id"], name=op.f("fk_introduction_second_id_member")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_introduction")),
+        sa.UniqueConstraint("first_id", "second_id", name=op.f("uq_introduction_first_id")),
+    )
+    op.create_index(op.f("ix_introduction_second_id"), "introduction", ["second_id"], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f("ix_introduction_second_id"), table_name="introduction")
+    op.drop_table("introduction")
     op.drop_index("ix_contact_message_sender_created", table_name="contact_message")
     op.drop_index(op.f("ix_contact_message_recipient_id"), table_name="contact_message")
     op.drop_table("contact_message")

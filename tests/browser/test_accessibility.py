@@ -15,7 +15,8 @@ AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 PUBLIC = ["/", "/join/", "/login", "/me/sign-in", "/me/forgot-password"]
-MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave", "/community/", "/community/profile"]
+MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave", "/community/", "/community/profile",
+          "/community/groups/", "/community/groups/translation"]
 
 
 def violations(page) -> list[str]:

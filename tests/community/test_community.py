@@ -137,3 +137,50 @@ def test_a_report_reaches_support_blocks_the_sender_and_only_the_recipient_may_r
     assert "un mensaje molesto" in notice.get_body(("plain",)).get_content()
     again = form.post(beto, f"/community/members/{profile.id}/write", {"body": "otra vez"})
     assert again.status_code == 400 and "does not want more messages" in again.get_data(as_text=True)
+
+
+def test_joining_and_leaving_a_working_group_is_a_commitment_change(app, form, three):
+    from app.portal.services import current_commitments
+
+    (ana_member, ana), _, _ = three
+    assert form.post(ana, "/community/groups/translation", {"action": "join"}).status_code == 303
+    assert "translation" in current_commitments(ana_member).working_groups
+    assert "Salirme de este grupo" in ana.get("/community/groups/translation").get_data(as_text=True)  # in Spanish
+    assert form.post(ana, "/community/groups/translation", {"action": "leave"}).status_code == 303
+    assert "translation" not in current_commitments(ana_member).working_groups
+    assert ana.get("/community/groups/bogus").status_code == 404
+    assert ana.post("/community/groups/translation", data={"action": "join"}).status_code == 400  # no CSRF
+    assert len(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "member.commitments_changed")).all()) == 2
+
+
+def test_only_coordinators_see_the_roster_and_it_lists_opted_in_members_only(app, form, three):
+    (_, ana), (_, beto), (_, caro) = three
+    app.config["WORKING_GROUP_COORDINATORS"] = {"translation": ["ana"]}
+    form.post(caro, "/community/groups/translation", {"action": "join"})  # caro joins but shows no profile
+    page = ana.get("/community/groups/translation?lang=en").get_data(as_text=True)
+    assert "Who is in the group" in page and "Beto" in page and "Caro Secreta" not in page
+    assert "Who is in the group" not in beto.get("/community/groups/translation").get_data(as_text=True)
+    assert re.search(r'id="group-members">(.*?)<', page).group(1) == "fewer than 5"
+
+
+def test_members_who_both_opted_in_are_introduced_once_in_their_languages(mailbox, app, form, drain, three):
+    from app.models import Introduction
+
+    (_, ana), (_, beto), _ = three
+    dani = member_client(app, form, "dani", email="dani@example.org", language="es")
+    save_profile(form, dani[1], visible="y", introductions="y", display_name="Dani", movements=["housing"])
+    assert db.session.scalars(select(Introduction)).all() == []  # nobody else asked for introductions yet
+    suggestions = dani[1].get("/community/?lang=en").get_data(as_text=True)
+    assert "Members you may want to meet" in suggestions and "Ana Tzotzil" in suggestions
+    save_profile(form, ana, visible="y", contactable="y", introductions="y", display_name="Ana Tzotzil",
+                 movements=["housing", "climate"], languages=["es"])
+    save_profile(form, ana, visible="y", contactable="y", introductions="y", display_name="Ana T.",
+                 movements=["housing"], languages=["es"])  # saving again introduces nobody twice
+    (pair,) = db.session.scalars(select(Introduction)).all()
+    drain()
+    (to_dani,) = mailbox.to("dani@example.org")
+    (to_ana,) = mailbox.to("ana@example.org")
+    assert to_dani["Subject"].startswith("Te presentamos a Ana") and "dani@example.org" not in str(to_ana)
+    assert "Vivienda e inquilinos" in to_ana.get_body(("plain",)).get_content()
+    assert mailbox.to("beto@example.org") == []  # beto never asked to be introduced
