@@ -85,6 +85,7 @@ def _init_areas(app: Flask) -> None:
         cli,
         community,
         console,
+        dues,
         health,
         leadership,
         mail,
@@ -96,6 +97,6 @@ def _init_areas(app: Flask) -> None:
         web,
     )
 
-    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, community, leadership,
-                 console, api, cli):
+    for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, community, dues,
+                 leadership, console, api, cli):
         area.init_app(app)

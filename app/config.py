@@ -76,6 +76,17 @@ DEFAULTS: dict[str, object] = {
     # The language of emails to the support team's shared address (en | es).
     "SUPPORT_LANGUAGE": "en",
     "DUES_MINIMUM": {"USD": 5, "MXN": 50},
+    # Dues follow-up (app/dues/): the notice goes out this many days before the paid-up date; after it,
+    # this many days of grace before a member is "at risk" and support gets in touch.
+    "DUES_NOTICE_DAYS": 14,
+    "DUES_GRACE_DAYS": 60,
+    # How to pay, per currency and language, shown on the member's pages and in reminders.
+    "DUES_PAYMENT_INSTRUCTIONS": {
+        "USD": {"en": "By card or PayPal at https://pay.alta.coop, or by check to the cooperative.",
+                "es": "Con tarjeta o PayPal en https://pay.alta.coop, o con cheque a nombre de la cooperativa."},
+        "MXN": {"en": "By bank transfer to the cooperative's account; use your username as the reference.",
+                "es": "Por transferencia a la cuenta de la cooperativa; usa tu nombre de usuario como referencia."},
+    },
     "DUES_TIERS": {
         "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},
         "organisation": {"USD": [50, 100, 250], "MXN": [500, 1000, 2500]},

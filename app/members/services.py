@@ -22,9 +22,11 @@ class MemberStateError(Refused):
     member) or "busy" (earlier jobs for the member's services have not run yet)."""
 
 
-def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_state: str, action: str) -> list:
+def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_state: str, action: str,
+            only_from: tuple[MemberState, ...] | None = None, commit: bool = True) -> list:
+    sources = [s for s in allowed_from(to) if only_from is None or s in only_from]
     claimed = db.session.execute(
-        update(Member).where(Member.id == member_id, Member.state.in_(allowed_from(to))).values(state=to)
+        update(Member).where(Member.id == member_id, Member.state.in_(sources)).values(state=to)
     ).rowcount
     if not claimed:
         db.session.rollback()
@@ -45,7 +47,8 @@ def _switch(member_id: int, actor: str, reason: str, *, to: MemberState, job_sta
         outbox.add("member_entry", member_id=member.id)
     audit.record(actor, action, f"member:{member.id}",
                  {"reason": reason, "jobs": [j.id for j in planned], "services": [r.kind for r in requests]})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return planned
 
 
@@ -58,5 +61,17 @@ def disable_member(member_id: int, actor: str, reason: str) -> list:
 def enable_member(member_id: int, actor: str, reason: str) -> list:
     """Unlock the member's entry and switch their services back on; returns the planned jobs."""
     return _switch(member_id, actor, reason, to=MemberState.ACTIVE, job_state=planning.SERVICES_ON,
-                   action="member.enable")
+                   action="member.enable", only_from=(MemberState.DISABLED,))
+
+
+def suspend_member(member_id: int, actor: str, reason: str) -> list:
+    """For dues (app/dues/followup.py, inside its transaction): services off and entry locked, like disabling."""
+    return _switch(member_id, actor, reason, to=MemberState.SUSPENDED, job_state=planning.SERVICES_OFF,
+                   action="member.suspend", commit=False)
+
+
+def restore_member(member_id: int, actor: str, reason: str) -> list:
+    """A suspended member paid or got a waiver: services back on. Never re-enables one support disabled."""
+    return _switch(member_id, actor, reason, to=MemberState.ACTIVE, job_state=planning.SERVICES_ON,
+                   action="member.restore", only_from=(MemberState.SUSPENDED,), commit=False)
 

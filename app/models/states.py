@@ -116,15 +116,41 @@ class MemberState(StrEnum):
 
     ACTIVE = "active"
     DISABLED = "disabled"  # support switched the member's services off
+    SUSPENDED = "suspended"  # for dues, by a person after a recorded contact (app/dues/)
     LEFT = "left"  # the member left; their notice period is over, services off and entry locked
 
 
 MEMBER_TRANSITIONS: dict[MemberState, set[MemberState]] = {
-    MemberState.ACTIVE: {MemberState.DISABLED, MemberState.LEFT},
+    MemberState.ACTIVE: {MemberState.DISABLED, MemberState.SUSPENDED, MemberState.LEFT},
     MemberState.DISABLED: {MemberState.ACTIVE, MemberState.LEFT},
+    # A payment or a waiver restores a suspended member (and only a suspended one: not one support disabled).
+    MemberState.SUSPENDED: {MemberState.ACTIVE, MemberState.LEFT},
     # Coming back after leaving is a new application (the documents are accepted again).
     MemberState.LEFT: set(),
 }
+
+class DuesStanding(StrEnum):
+    """Where a member stands on dues, moved by the daily `dues run` (never to suspended: a person does that)."""
+
+    CURRENT = "current"
+    DUE_SOON = "due_soon"  # within the notice period before the paid-up date
+    GRACE = "grace"  # past it, within the grace period
+    AT_RISK = "at_risk"  # past the grace period: support gets in touch
+    SUSPENDED = "suspended"  # support suspended the member after a recorded contact
+    WAIVED = "waived"  # support granted a waiver: counts as current
+
+
+DUES_TRANSITIONS: dict[DuesStanding, set[DuesStanding]] = {
+    DuesStanding.CURRENT: {DuesStanding.DUE_SOON, DuesStanding.GRACE, DuesStanding.AT_RISK, DuesStanding.WAIVED},
+    DuesStanding.DUE_SOON: {DuesStanding.CURRENT, DuesStanding.GRACE, DuesStanding.AT_RISK, DuesStanding.WAIVED},
+    DuesStanding.GRACE: {DuesStanding.CURRENT, DuesStanding.DUE_SOON, DuesStanding.AT_RISK, DuesStanding.WAIVED},
+    DuesStanding.AT_RISK: {DuesStanding.CURRENT, DuesStanding.DUE_SOON, DuesStanding.GRACE, DuesStanding.SUSPENDED,
+                           DuesStanding.WAIVED},
+    DuesStanding.SUSPENDED: {DuesStanding.CURRENT, DuesStanding.DUE_SOON, DuesStanding.WAIVED},
+    DuesStanding.WAIVED: {DuesStanding.CURRENT, DuesStanding.DUE_SOON},
+}
+# The daily run moves members among these; it never touches suspended or waived ones.
+RUN_MOVES_STANDINGS = (DuesStanding.CURRENT, DuesStanding.DUE_SOON, DuesStanding.GRACE, DuesStanding.AT_RISK)
 
 _TABLES = {
     ApplicationState: APPLICATION_TRANSITIONS,
@@ -132,6 +158,7 @@ _TABLES = {
     JobState: JOB_TRANSITIONS,
     ItemStatus: ITEM_TRANSITIONS,
     MemberState: MEMBER_TRANSITIONS,
+    DuesStanding: DUES_TRANSITIONS,
 }
 
 

@@ -13,7 +13,11 @@ from flask_babel import gettext as _
 
 from app import documents
 from app.auth.access import safe_next
-from app.extensions import limiter
+from app.dues import accounts as dues_accounts
+from app.dues import followup as dues_followup
+from app.dues.emails import instructions
+from app.dues.forms import STANDING_LABELS, AmountForm
+from app.extensions import db, limiter
 from app.members import leaving
 from app.members.activation import MIN_PASSWORD_LENGTH
 from app.portal import account, bp, services, sessions
@@ -217,3 +221,34 @@ def withdraw_leave():
         return redirect(url_for("portal.overview"), 303)
     flash(_("You stay in the cooperative. We are glad: nothing will be switched off."), "success")
     return redirect(url_for("portal.overview"), 303)
+
+
+@bp.route("/dues", methods=["GET", "POST"])
+@sessions.member_required
+def dues():
+    member = g.member
+    account = dues_accounts.open_account(member)
+    plan = dues_accounts.current_plan(member)
+    db.session.commit()
+    form = AmountForm(data={"amount": (plan.amount_minor / 100) if plan and not plan.waived else None,
+                            "currency": plan.currency if plan else "USD"} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            dues_followup.change_amount(member, f"member:{member.uid}", amount=form.amount.data,
+                                        currency=form.currency.data)
+        except dues_followup.DuesError as refused:
+            if refused.code == "below_minimum":
+                form.amount.errors = [_("The smallest amount is %(minimum)s %(currency)s a month. If that is too "
+                                        "much right now, write to us about a waiver.", **refused.info)]
+            else:
+                form.amount.errors = [_("Enter an amount from 0.01 to 1,000,000")]
+        else:
+            flash(_("Your dues are changed. Thank you."), "success")
+            return redirect(url_for("portal.dues"), 303)
+    payments = dues_accounts.payments(member)
+    status = 400 if form.errors else 200
+    language = (member.languages or ["en"])[0]
+    return render_template("portal/dues.html", account=account, plan=plan, payments=payments, form=form,
+                           standing=STANDING_LABELS.get(str(account.standing), account.standing),
+                           how=instructions(plan.currency if plan else "USD", language),
+                           sign_out_form=SignOutForm()), status

@@ -16,7 +16,7 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"
 
 PUBLIC = ["/", "/join/", "/login", "/me/sign-in", "/me/forgot-password"]
 MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave", "/community/", "/community/profile",
-          "/community/groups/", "/community/groups/translation"]
+          "/community/groups/", "/community/groups/translation", "/me/dues"]
 
 
 def violations(page) -> list[str]:
@@ -69,7 +69,8 @@ def test_the_check_finds_a_planted_problem(phone):
 
 
 STAFF = ["/review/", "/review/{application}", "/review/documents/{version}", "/jobs/", "/jobs/{job}",
-         "/jobs/health", "/jobs/tokens", "/audit/", "/leadership/", "/leadership/?country=MX"]
+         "/jobs/health", "/jobs/tokens", "/audit/", "/leadership/", "/leadership/?country=MX",
+         "/dues/", "/dues/members/{member}"]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -82,7 +83,8 @@ def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, s
     member = make_member(username="revisar")
     (job, *_) = plan_jobs([member])
     db.session.commit()
-    ids = {"application": application.id, "version": application.consents[0].document_version_id, "job": job.id}
+    ids = {"application": application.id, "version": application.consents[0].document_version_id, "job": job.id,
+           "member": member.id}
     password = staff.create("pat", "support", "sysadmins", "leadership", password="Pat-axe-password-1")
     phone.goto(f"{live_server}/login?lang={language}")
     phone.fill("input[name=username]", "pat")

@@ -1,0 +1,94 @@
+"""Support's dues pages: members at risk (oldest first) and one member's dues, with the forms to act."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import Role, role_required
+from app.dues import accounts, bp, followup
+from app.dues.accounts import current_plan, open_account, to_minor
+from app.dues.forms import (
+    AGREED_LABELS,
+    CHANNEL_LABELS,
+    METHOD_LABELS,
+    STANDING_LABELS,
+    ContactForm,
+    PaymentForm,
+    SuspendForm,
+    WaiverForm,
+)
+from app.extensions import db
+from app.models import DuesAccount, DuesStanding, Member
+
+MAX_ID = 2**31 - 1
+AT_RISK_PAGE = 200
+
+ERRORS = {
+    "duplicate": lambda: _("A payment with this method and reference was recorded already; nothing changed."),
+    "no_contact": lambda: _("Record your conversation with the member first: nobody is suspended without one."),
+    "not_at_risk": lambda: _("Only a member at risk can be suspended."),
+    "not_confirmed": lambda: _("Tick the box to confirm."),
+}
+
+
+def _member(member_id: int) -> Member:
+    member = db.session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/")
+@role_required(Role.SUPPORT)
+def at_risk():
+    rows = db.session.execute(
+        select(Member, DuesAccount).join(DuesAccount, DuesAccount.member_id == Member.id)
+        .where(DuesAccount.standing.in_((DuesStanding.AT_RISK, DuesStanding.SUSPENDED)))
+        .order_by(DuesAccount.paid_until, Member.id).limit(AT_RISK_PAGE)).all()
+    contacts = {m.id: followup.contacts(m)[:1] for m, _a in rows}
+    return render_template("dues/at_risk.html", rows=rows, contacts=contacts, agreed=AGREED_LABELS,
+                           standings=STANDING_LABELS)
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@role_required(Role.SUPPORT)
+def member_dues(member_id: int):
+    member = _member(member_id)
+    forms = {"payment": PaymentForm(prefix="payment"), "contact": ContactForm(prefix="contact"),
+             "suspend": SuspendForm(prefix="suspend"), "waiver": WaiverForm(prefix="waiver")}
+    action = request.form.get("action") if request.method == "POST" else None
+    if action in forms and forms[action].validate_on_submit():
+        form = forms[action]
+        try:
+            if action == "payment":
+                followup.record_payment(member, current_user.uid, amount_minor=to_minor(form.amount.data),
+                                        currency=form.currency.data, method=form.method.data,
+                                        reference=form.reference.data, paid_on=form.paid_on.data,
+                                        note=form.note.data)
+                flash(_("Payment recorded."), "success")
+            elif action == "contact":
+                followup.record_contact(member, current_user.uid, channel=form.channel.data,
+                                        summary=form.summary.data, agreed=form.agreed.data)
+                flash(_("Conversation recorded."), "success")
+            elif action == "suspend":
+                followup.suspend(member, current_user.uid, confirmed=form.confirm.data)
+                flash(_("The member is suspended: their services are being switched off."), "success")
+            else:
+                followup.grant_waiver(member, current_user.uid, form.reason.data)
+                flash(_("Waiver granted."), "success")
+        except followup.DuesError as refused:
+            wording = ERRORS.get(refused.code)
+            flash(wording() if wording else _("That did not work. Try again."), "error")
+        return redirect(url_for("dues.member_dues", member_id=member.id), 303)
+    failed = action in forms and forms[action].errors
+    account = open_account(member)
+    db.session.commit()
+    payments = accounts.payments(member)
+    return render_template("dues/member.html", member=member, account=account, plan=current_plan(member),
+                           payments=payments, contacts=followup.contacts(member), forms=forms,
+                           methods=METHOD_LABELS, channels=CHANNEL_LABELS, agreed=AGREED_LABELS,
+                           standings=STANDING_LABELS), \
+        400 if failed else 200

@@ -1,0 +1,163 @@
+"""Dues followed with care, with a controlled clock: notice, due, grace, at risk, a recorded conversation,
+suspension through the real switch-off jobs, a payment, restoration; each reminder once, in the member's
+language; the daily run twice changes nothing; hostile input on every form; roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.dues import accounts, followup
+from app.extensions import db
+from app.models import AuditEvent, DuesAccount, Member, Outbox, Payment, ProvisioningJob, ServiceState, utcnow
+from tests.members.factories import make_member
+from tests.portal.conftest import sign_in, signed_up_member
+
+PASSWORD = "Sue-dues-password-1"
+
+
+def reminders() -> list[tuple[int, str]]:
+    db.session.expire_all()
+    return [(r.payload["member_id"], r.payload["reminder"]) for r in db.session.scalars(
+        select(Outbox).where(Outbox.kind == "mail").order_by(Outbox.id)) if r.payload["message"] == "dues.reminder"]
+
+
+@pytest.fixture
+def support(app, staff, form):
+    password = staff.create("sue", "support", password=PASSWORD)
+    client = app.test_client()
+    assert form.post(client, "/login", {"username": "sue", "password": password}).status_code == 303
+    return client
+
+
+def joined(days_ago: int, **fields) -> Member:
+    member = make_member(state=ServiceState.ACTIVE, services=("hosting",), **fields)
+    member.member_since = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    return member
+
+
+def test_a_year_of_dues_from_notice_to_restoration(mailbox, app, support, form, drain):
+    member = joined(130, language="es", email="lola@example.org", username="lola")
+    report = accounts.run(member.member_since.date())  # the account opened the day they joined
+    assert report.opened == 1
+    account = db.session.get(DuesAccount, member.id)
+    paid_until = account.paid_until
+    assert paid_until == accounts.add_months(member.member_since.date(), 1)
+    start = len(reminders())
+    for day, standing in [(paid_until - timedelta(days=20), "current"), (paid_until - timedelta(days=13), "due_soon"),
+                          (paid_until, "grace"), (paid_until + timedelta(days=60), "at_risk")]:
+        accounts.run(day)
+        accounts.run(day)  # twice in a row: nothing more
+        db.session.expire_all()
+        assert db.session.get(DuesAccount, member.id).standing == standing, day
+    assert [kind for _m, kind in reminders()[start:]] == ["notice", "due", "at_risk"]
+    drain()
+    subjects = [m["Subject"] for m in mailbox.to("lola@example.org")]
+    assert "Tu cuota a la cooperativa: platiquemos" in subjects and len([s for s in subjects if "cuota" in s]) == 3
+
+    page = support.get("/dues/").get_data(as_text=True)
+    assert "lola" in page
+    refused = form.post(support, f"/dues/members/{member.id}", {"action": "suspend", "suspend-confirm": "y"})
+    assert refused.status_code == 303
+    assert "Record your conversation" in support.get(f"/dues/members/{member.id}").get_data(as_text=True)
+    assert _member(member.id).state == "active"
+    form.post(support, f"/dues/members/{member.id}", {"action": "contact", "contact-channel": "call",
+                                                      "contact-summary": "Perdió su trabajo; pagará en dos meses",
+                                                      "contact-agreed": "will_pay"})
+    form.post(support, f"/dues/members/{member.id}", {"action": "suspend", "suspend-confirm": "y"})
+    assert _member(member.id).state == "suspended"
+    (off,) = db.session.scalars(select(ProvisioningJob)).all()
+    assert off.options == {"state": "disabled"}
+    accounts.run()  # the run never touches a suspended member
+    assert db.session.get(DuesAccount, member.id).standing == "suspended"
+
+    for request in _member(member.id).service_requests:  # the switch-off job ran
+        request.state = ServiceState.DISABLED
+    db.session.commit()
+    paid = form.post(support, f"/dues/members/{member.id}", {
+        "action": "payment", "payment-amount": "125.00", "payment-currency": "USD", "payment-method": "transfer",
+        "payment-reference": "SPEI-0001", "payment-paid_on": utcnow().date().isoformat()})
+    assert paid.status_code == 303
+    db.session.expire_all()
+    account = db.session.get(DuesAccount, member.id)
+    assert account.paid_until == accounts.add_months(paid_until, 5) and account.standing in ("current", "due_soon")
+    assert _member(member.id).state == "active"
+    on = db.session.scalars(select(ProvisioningJob).order_by(ProvisioningJob.id.desc())).first()
+    assert on.options == {"state": "present"}
+    again = form.post(support, f"/dues/members/{member.id}", {
+        "action": "payment", "payment-amount": "125.00", "payment-currency": "USD", "payment-method": "transfer",
+        "payment-reference": "SPEI-0001", "payment-paid_on": utcnow().date().isoformat()})
+    assert again.status_code == 303 and db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    actions = {e.action for e in db.session.scalars(select(AuditEvent))}
+    assert {"dues.standing_changed", "dues.contact_recorded", "dues.suspended", "dues.payment_recorded",
+            "member.suspend", "member.restore"} <= actions
+
+
+def _member(member_id: int) -> Member:
+    db.session.expire_all()
+    return db.session.get(Member, member_id)
+
+
+def test_a_payment_does_not_switch_on_a_member_support_disabled_for_another_reason(app):
+    from app.members import services
+
+    member = joined(10)
+    accounts.run(member.member_since.date())
+    services.disable_member(member.id, "sue", "abuse report")
+    followup.record_payment(_member(member.id), "sue", amount_minor=2500, currency="USD", method="cash",
+                            reference=None, paid_on=utcnow().date())
+    assert _member(member.id).state == "disabled"
+
+
+@pytest.mark.parametrize("data", [
+    {"payment-amount": "-5", "payment-currency": "USD", "payment-method": "cash", "payment-paid_on": "2026-12-01"},
+    {"payment-amount": "1e9", "payment-currency": "USD", "payment-method": "cash", "payment-paid_on": "2026-12-01"},
+    {"payment-amount": "=1+1", "payment-currency": "USD", "payment-method": "cash", "payment-paid_on": "2026-12-01"},
+    {"payment-amount": "10", "payment-currency": "EUR", "payment-method": "cash", "payment-paid_on": "2026-12-01"},
+    {"payment-amount": "10", "payment-currency": "USD", "payment-method": "gold", "payment-paid_on": "2026-12-01"},
+    {"payment-amount": "10", "payment-currency": "USD", "payment-method": "cash", "payment-paid_on": "9999-99-99"},
+    {"payment-amount": "10", "payment-currency": "USD", "payment-method": "cash", "payment-paid_on": "2026-12-01",
+     "payment-reference": "x" * 101},
+])
+def test_a_bad_payment_gets_a_clear_error_and_records_nothing(app, support, form, data):
+    member = joined(10)
+    response = form.post(support, f"/dues/members/{member.id}", {"action": "payment", **data})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_dues_pages_are_for_support_only_and_ids_are_checked(app, support, staff, form, client):
+    member = joined(10)
+    assert client.get("/dues/").status_code in (302, 303)
+    password = staff.create("sam", "sysadmins", password="Sam-dues-password-1")
+    sysadmin = app.test_client()
+    form.post(sysadmin, "/login", {"username": "sam", "password": password})
+    assert sysadmin.get(f"/dues/members/{member.id}").status_code == 403
+    for bad in ("0", "99999999", str(2**31), str(2**64)):
+        assert support.get(f"/dues/members/{bad}").status_code == 404
+
+
+def test_the_member_sees_their_dues_and_changes_the_amount_within_the_scale(app, form):
+    member = signed_up_member("mila", language="es")
+    client = app.test_client()
+    sign_in(client, form, "mila")
+    page = client.get("/me/dues").get_data(as_text=True)
+    assert "Tu cuota" in page and "Por transferencia" not in page and "Con tarjeta o PayPal" in page
+    low = form.post(client, "/me/dues", {"amount": "1.00", "currency": "USD"})
+    assert low.status_code == 400 and "La cuota mínima es de 5 USD" in low.get_data(as_text=True)
+    assert form.post(client, "/me/dues", {"amount": "abc", "currency": "USD"}).status_code == 400
+    assert form.post(client, "/me/dues", {"amount": "150.00", "currency": "MXN"}).status_code == 303
+    plan = accounts.current_plan(_member(member.id))
+    assert (plan.amount_minor, plan.currency, plan.created_by) == (15000, "MXN", "member:mila")
+    assert "Por transferencia" in client.get("/me/dues").get_data(as_text=True)
+
+
+def test_opening_accounts_for_an_existing_membership_puts_nobody_at_risk(app):
+    old = joined(900)
+    accounts.run()
+    account = db.session.get(DuesAccount, old.id)
+    assert account.standing == "current" and account.paid_until > utcnow().date()
+    assert reminders() == []
