@@ -31,7 +31,7 @@ class DuesError(Refused):
     became at risk), "not_at_risk", "not_confirmed", "below_minimum"."""
 
 
-def _restore_if_paid_up(member: Member, actor: str, today: date) -> None:
+def restore_if_paid_up(member: Member, actor: str, today: date) -> None:
     account = open_account(member)
     was_suspended = account.standing == DuesStanding.SUSPENDED
     account.standing = DuesStanding.CURRENT if was_suspended else account.standing
@@ -68,7 +68,7 @@ def record_payment(member: Member, actor: str, *, amount_minor: int, currency: s
     apply_payment(member, payment, paid_on)
     audit.record(actor, "dues.payment_recorded", f"member:{member.id}",
                  {"payment": payment.id, "amount_minor": amount_minor, "currency": currency, "method": method})
-    _restore_if_paid_up(member, actor, utcnow().date())
+    restore_if_paid_up(member, actor, utcnow().date())
     db.session.commit()
     return payment
 

@@ -56,6 +56,10 @@ class WaiverForm(FlaskForm):
         Length(max=1000, message=_l("Use at most %(count)s characters", count=1000))])
 
 
+class ImportForm(FlaskForm):
+    """The upload (its file is read by the view) and the commit button: CSRF only."""
+
+
 class AmountForm(FlaskForm):
     amount = _amount(_l("Your dues a month"))
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import Role, role_required
-from app.dues import accounts, bp, followup
+from app.dues import accounts, bp, followup, imports
 from app.dues.accounts import current_plan, open_account, to_minor
 from app.dues.forms import (
     AGREED_LABELS,
@@ -16,6 +18,7 @@ from app.dues.forms import (
     METHOD_LABELS,
     STANDING_LABELS,
     ContactForm,
+    ImportForm,
     PaymentForm,
     SuspendForm,
     WaiverForm,
@@ -92,3 +95,66 @@ def member_dues(member_id: int):
                            methods=METHOD_LABELS, channels=CHANNEL_LABELS, agreed=AGREED_LABELS,
                            standings=STANDING_LABELS), \
         400 if failed else 200
+
+
+IMPORT_PROBLEMS = {
+    "too_long": _l("A cell is too long"), "formula": _l("A cell starts like a spreadsheet formula"),
+    "amount": _l("The amount is not a positive number with at most two decimals"),
+    "currency": _l("The currency is not USD or MXN"), "method": _l("The method is not one we know"),
+    "reference": _l("The reference is missing"), "date": _l("The date is not YYYY-MM-DD"),
+    "future": _l("The date is in the future"), "member": _l("No member has this username or address"),
+}
+IMPORT_ERRORS = {
+    "not_csv": lambda info: _("The file is not a CSV file we can read."),
+    "columns": lambda info: _("The file has no column %(columns)s.", columns=", ".join(info.get("missing", []))),
+    "too_many_rows": lambda info: _("The file has more than %(limit)s rows: split it.", limit=info.get("limit")),
+    "empty": lambda info: _("The file has no rows."),
+    "not_ready": lambda info: _("Nothing was added: fix the rows marked unmatched or wrong, then upload again."),
+    "gone": lambda info: _("This import was committed already or does not exist."),
+}
+
+
+def _read_upload() -> str | None:
+    upload = request.files.get("file")
+    if upload is None:
+        return None
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.SUPPORT)
+def import_payments():
+    form = ImportForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        content = _read_upload()
+        if not content:
+            flash(_("Choose a CSV file in UTF-8."), "error")
+            return render_template("dues/import.html", form=form), 400
+        try:
+            upload_row, rows = imports.upload(content, current_user.uid)
+        except imports.ImportError_ as refused:
+            flash(IMPORT_ERRORS[refused.code](refused.info), "error")
+            return render_template("dues/import.html", form=form), 400
+        return render_template("dues/import.html", form=form, upload=upload_row, rows=rows,
+                               counts=imports.counts_of(rows), problems=IMPORT_PROBLEMS, commit_form=ImportForm())
+    return render_template("dues/import.html", form=form)
+
+
+@bp.post("/import/<int:import_id>/commit")
+@role_required(Role.SUPPORT)
+def commit_import(import_id: int):
+    if not ImportForm().validate_on_submit():
+        abort(400)
+    try:
+        added = imports.commit(import_id, current_user.uid)
+    except imports.ImportError_ as refused:
+        flash(IMPORT_ERRORS[refused.code](refused.info), "error")
+        return redirect(url_for("dues.import_payments"), 303)
+    flash(ngettext("%(num)s payment added.", "%(num)s payments added.", added), "success")
+    return redirect(url_for("dues.at_risk"), 303)

@@ -5,7 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.community import CommunityProfile, ContactMessage, Introduction
 from app.models.documents import DOCUMENT_KINDS, DocumentVersion
-from app.models.dues import DuesAccount, DuesContact, DuesPlan, Payment
+from app.models.dues import DuesAccount, DuesContact, DuesPlan, Payment, PaymentImport
 from app.models.members import ActivationToken, Counter, Member, ServiceRequest
 from app.models.outbox import Outbox
 from app.models.portal import MemberCommitment, MemberSession
@@ -17,7 +17,7 @@ __all__ = [
     "ActivationToken", "ApiToken", "Application", "ApplicationState", "AuditEvent", "Base", "Commitment",
     "CommunityProfile", "ContactMessage", "Introduction",
     "Consent", "Counter", "DOCUMENT_KINDS", "DocumentVersion", "DuesAccount", "DuesContact", "DuesPlan",
-    "DuesStanding", "Payment", "ItemStatus", "JobEvent", "JobItem", "JobState",
+    "DuesStanding", "Payment", "PaymentImport", "ItemStatus", "JobEvent", "JobItem", "JobState",
     "Member", "MemberCommitment", "MemberSession", "MemberState",
     "Note", "Outbox", "ProvisioningJob", "ServiceRequest", "ServiceState", "StaffSession", "utcnow",
 ]

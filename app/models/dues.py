@@ -76,3 +76,16 @@ class DuesContact(Base):
     summary: Mapped[str] = mapped_column(Text)
     agreed: Mapped[str] = mapped_column(String(20))  # nothing | plan | lower | waiver | will_pay
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentImport(Base):
+    """An uploaded payments file between its preview and its commit (the web tier keeps no files)."""
+
+    __tablename__ = "payment_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    committed_at: Mapped[datetime | None]

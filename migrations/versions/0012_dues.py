@@ -75,10 +75,20 @@ def upgrade():
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payment_member_id'), ['member_id'], unique=False)
         batch_op.create_index('uq_payment_method_reference', ['method', 'reference'], unique=True)
-
+    op.create_table(
+        "payment_import",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("committed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_import")),
+    )
 
 
 def downgrade():
+    op.drop_table("payment_import")
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.drop_index('uq_payment_method_reference')
         batch_op.drop_index(batch_op.f('ix_payment_member_id'))

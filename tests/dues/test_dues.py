@@ -11,7 +11,17 @@ from sqlalchemy import func, select
 
 from app.dues import accounts, followup
 from app.extensions import db
-from app.models import AuditEvent, DuesAccount, Member, Outbox, Payment, ProvisioningJob, ServiceState, utcnow
+from app.models import (
+    AuditEvent,
+    DuesAccount,
+    Member,
+    Outbox,
+    Payment,
+    PaymentImport,
+    ProvisioningJob,
+    ServiceState,
+    utcnow,
+)
 from tests.members.factories import make_member
 from tests.portal.conftest import sign_in, signed_up_member
 
@@ -161,3 +171,69 @@ def test_opening_accounts_for_an_existing_membership_puts_nobody_at_risk(app):
     account = db.session.get(DuesAccount, old.id)
     assert account.standing == "current" and account.paid_until > utcnow().date()
     assert reminders() == []
+
+
+def _upload(support, form, text: str, name: str = "pagos.csv"):
+    import io
+
+    token = form.token(support, "/dues/import")
+    return support.post("/dues/import", data={"csrf_token": token, "file": (io.BytesIO(text.encode()), name)},
+                        content_type="multipart/form-data")
+
+
+HEADER = "member,amount,currency,method,reference,paid_on,note\n"
+
+
+def test_an_import_is_previewed_then_committed_once_and_again_adds_nothing(app, support, form):
+    import re
+
+    joined(40, username="rafa", email="rafa@example.org")
+    joined(40, username="tere")
+    today = utcnow().date().isoformat()
+    text = HEADER + f"rafa,25.00,USD,card,ch_1,{today},\nRAFA@example.org,25.00,USD,card,ch_2,{today},n\n" \
+                    f"tere,500.00,MXN,transfer,SPEI-9,{today},\n"
+    page = _upload(support, form, text).get_data(as_text=True)
+    assert "3 to add, 0 already recorded, 0 unmatched, 0 wrong." in page
+    import_id = re.search(r"/dues/import/(\d+)/commit", page).group(1)
+    assert form.post(support, f"/dues/import/{import_id}/commit", {}, get_url="/dues/import").status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 3
+    assert form.post(support, f"/dues/import/{import_id}/commit", {}, get_url="/dues/import").status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 3  # a committed import is gone
+    again = _upload(support, form, text).get_data(as_text=True)
+    assert "0 to add, 3 already recorded" in again and "/commit" not in again
+
+
+def test_a_bad_file_gets_a_row_by_row_report_and_nothing_is_committed(app, support, form):
+    joined(40, username="rafa")
+    today = utcnow().date().isoformat()
+    rows = [f"rafa,25.00,USD,card,ok-1,{today}", f"rafa,-5,USD,card,neg,{today}", f"rafa,1e9,USD,card,huge,{today}",
+            f"rafa,10,EUR,card,eur,{today}", f"rafa,10,USD,gold,gold,{today}", "rafa,10,USD,card,date,2026-13-01",
+            f"=HYPERLINK(\"x\"),10,USD,card,f1,{today}", f"rafa,10,USD,card,@SUM(A1),{today}",
+            f"nadie,10,USD,card,nobody,{today}", f"rafa,10.005,USD,card,cents,{today}", f"rafa,10,USD,card,,{today}"]
+    response = _upload(support, form, "member,amount,currency,method,reference,paid_on\n" + "\n".join(rows) + "\n")
+    page = response.get_data(as_text=True)
+    assert "1 to add, 0 already recorded, 1 unmatched, 9 wrong." in page
+    for message in ("The amount is not a positive number", "The currency is not USD or MXN",
+                    "The method is not one we know", "The date is not YYYY-MM-DD", "spreadsheet formula",
+                    "No member has this username", "The reference is missing"):
+        assert message in page, message
+    assert "/commit" not in page
+    import_id = db.session.scalars(select(PaymentImport)).one().id
+    assert form.post(support, f"/dues/import/{import_id}/commit", {}, get_url="/dues/import").status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 0  # nothing partial
+    assert "<td>=HYPERLINK(&#34;x&#34;)</td>" in page  # shown as text
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not,a,payments,file\n1,2,3,4\n", "The file has no column member, amount, currency, method, reference"),
+    (HEADER, "The file has no rows."),
+    ("", "Choose a CSV file in UTF-8."),
+])
+def test_files_that_are_not_payment_exports_are_refused_clearly(app, support, form, text, message):
+    response = _upload(support, form, text)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_ten_megabytes_of_junk_is_refused_before_it_is_read(app, support, form):
+    response = _upload(support, form, "x" * (10 * 1024 * 1024))
+    assert response.status_code == 413
