@@ -11,8 +11,8 @@ from sqlalchemy import case, func, select
 from app import queues
 from app.console import monitor
 from app.extensions import db
-from app.models import Application, AuditEvent, ProvisioningJob, utcnow
-from app.models.states import ApplicationState, JobState
+from app.models import Application, AuditEvent, DuesAccount, Member, ProvisioningJob, utcnow
+from app.models.states import ApplicationState, DuesStanding, JobState, MemberState
 from app.provisioning.planning import PLAYBOOKS
 
 DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -75,6 +75,17 @@ def render() -> str:
     counts = dict(db.session.execute(select(Application.state, func.count()).group_by(Application.state)).all())
     for state in sorted({*ApplicationState, *counts}):
         out.sample("alta_applications", counts.get(state, 0), state=state)
+
+    out.family("alta_members", "gauge", "Members by state.")
+    members = dict(db.session.execute(select(Member.state, func.count()).group_by(Member.state)).all())
+    for state in sorted({*MemberState, *members}):
+        out.sample("alta_members", members.get(state, 0), state=state)
+
+    out.family("alta_dues_accounts", "gauge", "Members' dues accounts by standing.")
+    standings = dict(db.session.execute(
+        select(DuesAccount.standing, func.count()).group_by(DuesAccount.standing)).all())
+    for standing in sorted({*DuesStanding, *standings}):
+        out.sample("alta_dues_accounts", standings.get(standing, 0), standing=standing)
 
     out.family("alta_jobs", "gauge", "Provisioning jobs by state and playbook.")
     jobs = {(state, playbook): count for state, playbook, count in db.session.execute(

@@ -108,3 +108,22 @@ def test_metrics_report_redis_down_as_its_own_gauge_without_a_sentinel_depth(app
 
 def test_metrics_report_redis_up_when_it_answers(client):
     assert _sample(client.get("/metrics").get_data(as_text=True), "alta_redis_up") == 1
+
+
+def test_metrics_count_members_by_state_and_dues_accounts_by_standing(client):
+    from app.dues import accounts
+    from app.models.states import DuesStanding, MemberState
+    from tests.members.factories import make_member
+
+    text = client.get("/metrics").get_data(as_text=True)
+    for state in MemberState:
+        assert _sample(text, "alta_members", state=state) == 0
+    for standing in DuesStanding:
+        assert _sample(text, "alta_dues_accounts", standing=standing) == 0
+    make_member()
+    make_member()
+    db.session.commit()
+    accounts.run()
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _sample(text, "alta_members", state="active") == 2
+    assert _sample(text, "alta_dues_accounts", standing="current") == 2
