@@ -65,8 +65,9 @@ def _configure(app: Flask, s: dict) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import i18n, security
+    from app import i18n, params, security
 
+    params.init_app(app)  # the bounded <int:...> converter, before any blueprint adds its rules
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -33,7 +33,7 @@ ERRORS = {
 }
 
 
-def _error_page(code: int, title: str | None = None, message: str | None = None):
+def error_page(code: int, title: str | None = None, message: str | None = None):
     default_title, default_message = ERRORS.get(code, ERRORS[500])
     response = render_template("web/error.html", code=code, title=str(title or default_title),
                                message=str(message or default_message))
@@ -46,7 +46,7 @@ def _http_error(error, code: int):
         response = jsonify({"error": str(ERRORS.get(code, ERRORS[500])[0])})
         response.status_code = code
     else:
-        response = make_response(*_error_page(code))
+        response = make_response(*error_page(code))
     # get_headers() always carries Werkzeug's text/html Content-Type: keep only the others (Allow, ...).
     for name, value in getattr(error, "get_headers", lambda: [])():
         if name.lower() != "content-type":
@@ -55,13 +55,13 @@ def _http_error(error, code: int):
 
 
 def _csrf_error(error: CSRFError):
-    return _error_page(400, _l("Your form expired"),
+    return error_page(400, _l("Your form expired"),
                        _l("For your security the form could not be sent. Go back, reload the page and send it "
                           "again."))
 
 
 def _rate_limited(error):
-    response = _error_page(429)
+    response = error_page(429)
     # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED) after this handler returns.
     return response
 

@@ -78,7 +78,7 @@ def test_migration_files_sort_in_the_order_they_apply():
 
 # Errors that are not refusals of an action: bad configuration at start-up, a malformed document file, a
 # directory entry whose data disagree with ours (it fails a job, naming the attribute), a malformed API query.
-NOT_REFUSALS = {"Refused", "ConfigError", "DocumentError", "EntryConflict", "BadParameter"}
+NOT_REFUSALS = {"Refused", "ConfigError", "DocumentError", "EntryConflict"}
 
 
 def test_every_refusal_has_the_one_shape_a_code_and_details():
@@ -97,11 +97,12 @@ def test_every_refusal_has_the_one_shape_a_code_and_details():
     from app.members.services import MemberStateError
     from app.models.states import InvalidTransition
     from app.onboarding.services import OnboardingError
+    from app.params import BadParameter
     from app.provisioning.services import JobActionError
     from app.refusals import Refused
     from app.review.services import ReviewError
 
     for refusal in (SignInRefused, ActivationError, MemberStateError, InvalidTransition, OnboardingError,
-                    JobActionError, ReviewError):
+                    JobActionError, ReviewError, BadParameter):
         assert issubclass(refusal, Refused)
     assert str(JobActionError("not_found", job=7)) == "not_found (job=7)"

@@ -10,6 +10,7 @@ from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import params
 from app.api import bp
 from app.api.tokens import token_required
 from app.console import queries
@@ -18,43 +19,17 @@ from app.models import Application, ApplicationState, JobEvent, JobState, Member
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
-MAX_ID = queries.MAX_ID
+MAX_ID = params.MAX_ID
 UID = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
-
-
-class BadParameter(Exception):
-    pass
-
-
-@bp.errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter):
-    return jsonify({"error": str(exc)}), 400
 
 
 def _not_found(what: str):
     return jsonify({"error": f"no such {what}"}), 404
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:  # absent; an empty value is refused like any other non-number (the spec says integer)
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
-        raise BadParameter(f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
-
-
-def _choice_arg(name: str, choices) -> str | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if raw not in {str(c) for c in choices}:
-        raise BadParameter(f"{name} must be one of: {', '.join(sorted(str(c) for c in choices))}")
-    return raw
-
-
 def _page():
-    return _int_arg("after", 0, 0, MAX_ID), _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    return (params.number(request.args.get("after"), "after", 0, MAX_ID, 0),
+            params.number(request.args.get("limit"), "limit", 1, MAX_LIMIT, DEFAULT_LIMIT))
 
 
 def _listing(rows: list, limit: int, to_dict, endpoint: str, cursor=lambda row: row.id, cursor_name="after",
@@ -119,7 +94,7 @@ def openapi():
 @token_required()
 def applications():
     after, limit = _page()
-    state = _choice_arg("state", ApplicationState)
+    state = params.choice(request.args.get("state"), "state", ApplicationState)
     query = select(Application).options(selectinload(Application.service_requests)).where(Application.id > after)
     if state:
         query = query.where(Application.state == state)
@@ -130,7 +105,7 @@ def applications():
 @bp.get("/applications/<int:application_id>")
 @token_required()
 def application(application_id: int):
-    row = db.session.get(Application, application_id) if application_id <= MAX_ID else None
+    row = db.session.get(Application, application_id)  # the <int:> converter keeps ids within the column
     return jsonify(_application(row)) if row else _not_found("application")
 
 
@@ -153,9 +128,10 @@ def member(uid: str):
 @bp.get("/jobs")
 @token_required()
 def jobs():
-    before, limit = _int_arg("before", 0, 0, MAX_ID), _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    state = _choice_arg("state", JobState)
-    playbook = _choice_arg("playbook", queries.playbooks())
+    before = params.number(request.args.get("before"), "before", 0, MAX_ID, 0)
+    limit = params.number(request.args.get("limit"), "limit", 1, MAX_LIMIT, DEFAULT_LIMIT)
+    state = params.choice(request.args.get("state"), "state", JobState)
+    playbook = params.choice(request.args.get("playbook"), "playbook", queries.playbooks())
     query = select(ProvisioningJob).options(selectinload(ProvisioningJob.items))
     if before:
         query = query.where(ProvisioningJob.id < before)  # newest first, as in the console
@@ -171,7 +147,7 @@ def jobs():
 @bp.get("/jobs/<int:job_id>")
 @token_required()
 def job(job_id: int):
-    row = db.session.get(ProvisioningJob, job_id) if job_id <= MAX_ID else None
+    row = db.session.get(ProvisioningJob, job_id)
     return jsonify(_job(row)) if row else _not_found("job")
 
 
@@ -179,7 +155,7 @@ def job(job_id: int):
 @token_required()
 def job_events(job_id: int):
     after, limit = _page()
-    if job_id > MAX_ID or db.session.get(ProvisioningJob, job_id) is None:
+    if db.session.get(ProvisioningJob, job_id) is None:
         return _not_found("job")
     rows = queries.events(job_id, after, limit + 1)
     return _listing(rows, limit, _event, "api.job_events", cursor=lambda e: e.counter, job_id=job_id)

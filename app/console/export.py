@@ -1,4 +1,9 @@
-"""Audit log export as CSV or JSON Lines: a generator over a streamed query, so memory stays flat."""
+"""Audit log export as CSV or JSON Lines: a generator over a streamed query, so memory stays flat.
+
+`csv_lines(filters)` and `jsonl_lines(filters)` build the query when called and return the generator: the
+view calls them before it records `audit.exported`, so a filter that cannot become a query fails before
+anything is recorded or streamed, never in the middle of the file.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,11 @@ BATCH = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _rows(filters: queries.AuditFilters) -> Iterator[AuditEvent]:
-    query = queries.audit_query(filters).order_by(AuditEvent.at, AuditEvent.id)
+def _query(filters: queries.AuditFilters):
+    return queries.audit_query(filters).order_by(AuditEvent.at, AuditEvent.id)
+
+
+def _rows(query) -> Iterator[AuditEvent]:
     # yield_per streams (a server-side cursor on PostgreSQL) and lets go of each batch's objects.
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     yield from result.scalars()
@@ -35,10 +43,18 @@ def _safe_cell(value) -> str:
 
 
 def csv_lines(filters: queries.AuditFilters) -> Iterator[str]:
+    return _csv(_query(filters))
+
+
+def jsonl_lines(filters: queries.AuditFilters) -> Iterator[str]:
+    return _jsonl(_query(filters))
+
+
+def _csv(query) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for n, event in enumerate(_rows(filters), 1):
+    for n, event in enumerate(_rows(query), 1):
         values = _values(event)
         writer.writerow([_safe_cell(values[c]) for c in COLUMNS])
         if n % 200 == 0:
@@ -48,9 +64,9 @@ def csv_lines(filters: queries.AuditFilters) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def jsonl_lines(filters: queries.AuditFilters) -> Iterator[str]:
+def _jsonl(query) -> Iterator[str]:
     chunk: list[str] = []
-    for event in _rows(filters):
+    for event in _rows(query):
         chunk.append(json.dumps(_values(event), ensure_ascii=False))
         if len(chunk) == 200:
             yield "\n".join(chunk) + "\n"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, JobEvent, JobItem, Member, ProvisioningJob, ServiceRequest
+from app.params import day_end, day_start
 
 PAGE_SIZE = 50
-# Ids are 32-bit integers on PostgreSQL: a larger id in a URL is a row that cannot exist, not a 500.
-MAX_ID = 2**31 - 1
 EVENT_PAGE_SIZE = 200
 AUDIT_PAGE_SIZE = 100
 
@@ -32,15 +31,6 @@ class JobFilters:
         args = {"state": self.state, "playbook": self.playbook, "member": self.member,
                 "requester": self.requester, "date_from": self.date_from, "date_to": self.date_to}
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v}
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def day_end(day: date) -> datetime:
-    """The first instant after the day: date ranges are inclusive of their last day."""
-    return day_start(day) + timedelta(days=1)
 
 
 @dataclass
@@ -65,7 +55,7 @@ def list_jobs(filters: JobFilters, before_id: int | None = None, limit: int = PA
         query = query.where(ProvisioningJob.id.in_(covered))
     if filters.date_from:
         query = query.where(ProvisioningJob.queued_at >= day_start(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and day_end(filters.date_to):
         query = query.where(ProvisioningJob.queued_at < day_end(filters.date_to))
     if before_id:
         query = query.where(ProvisioningJob.id < before_id)
@@ -166,7 +156,7 @@ def audit_query(filters: AuditFilters):
         query = query.where(AuditEvent.target == filters.target)
     if filters.date_from:
         query = query.where(AuditEvent.at >= day_start(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and day_end(filters.date_to):
         query = query.where(AuditEvent.at < day_end(filters.date_to))
     return query
 

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import queues
+from app import params, queues
 from app.auth.access import Role, role_required
 from app.console import bp, export, metrics, monitor, queries, services
 from app.console.display import job_action_error, job_live_payload, state_labels
@@ -30,9 +30,8 @@ from app.models import ApiToken, ProvisioningJob, utcnow
 from app.models.states import CANCELLABLE_JOB_STATES, FINISHED_JOB_STATES, InvalidTransition
 
 
-def _cursor(name: str = "before") -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and int(value) <= queries.MAX_ID else None
+def _cursor(name: str = "before") -> int:
+    return params.cursor(request.args.get(name), name)
 
 
 @bp.app_context_processor
@@ -55,7 +54,7 @@ def list_jobs():
 
 
 def _job_or_404(job_id: int) -> ProvisioningJob:
-    job = db.session.get(ProvisioningJob, job_id) if job_id <= queries.MAX_ID else None
+    job = db.session.get(ProvisioningJob, job_id)  # the <int:> converter keeps job_id within the column
     if job is None:
         abort(404)
     return job
@@ -65,7 +64,7 @@ def _job_or_404(job_id: int) -> ProvisioningJob:
 @role_required(Role.SYSADMINS)
 def job_detail(job_id: int):
     job = _job_or_404(job_id)
-    after = _cursor("after") or 0
+    after = _cursor("after")
     events = queries.events(job.id, after, queries.EVENT_PAGE_SIZE + 1)
     more = len(events) > queries.EVENT_PAGE_SIZE
     events = events[:queries.EVENT_PAGE_SIZE]
@@ -83,7 +82,7 @@ def job_detail(job_id: int):
 def job_live(job_id: int):
     """What the job page's script polls: the job's state and the events after `after`."""
     job = _job_or_404(job_id)
-    response = jsonify(job_live_payload(job, _cursor("after") or 0))
+    response = jsonify(job_live_payload(job, _cursor("after")))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -198,9 +197,10 @@ def audit_export():
                                filters=queries.AuditFilters(), export_form=form), 400
     filters = form.filters()
     mimetype, extension, lines = export.FORMATS[form.format.data]
+    body = lines(filters)  # builds the query: a filter that cannot be used fails here, before the record
     services.record_export(current_user.uid, form.format.data, filters)
     name = f"alta-audit-{filters.date_from.isoformat()}-{filters.date_to.isoformat()}.{extension}"
-    return Response(stream_with_context(lines(filters)), mimetype=mimetype.split(";")[0],
+    return Response(stream_with_context(body), mimetype=mimetype.split(";")[0],
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app import params
+
 MAX_TEXT = 5000
 
 
@@ -42,7 +44,9 @@ class AssignForm(FlaskForm):
 
 
 class BulkApproveForm(FlaskForm):
-    application_id = SelectMultipleField(_l("Selected applications"), coerce=int, validate_choice=False,
+    # An id no row can have (beyond the column, say 2**64) is the field's error, not a database error.
+    application_id = SelectMultipleField(_l("Selected applications"), validate_choice=False,
+                                         coerce=params.form_id,
                                          validators=[DataRequired(message=_l("Select at least one application."))])
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
+from app import params
 from app.database import unicode_lower
 from app.extensions import db
 from app.i18n import LANGUAGES
@@ -26,6 +27,7 @@ STATE_FILTERS = ("open", "submitted", "answered", "needs_info", "approved", "rej
 SERVICES = ("hosting", "email", "drupal")
 SORTS = ("oldest", "newest")
 MAX_SEARCH = 100
+MAX_ASSIGNEE = 64
 
 
 @dataclass
@@ -40,18 +42,22 @@ class QueueFilters:
 
     @classmethod
     def from_args(cls, args, me: str) -> QueueFilters:
-        """Unknown values fall back to the default rather than failing: these are bookmarkable URLs."""
+        """Unknown choices fall back to the default rather than failing (these are bookmarkable URLs); free
+        text and the cursor that cannot be used are refused (app/params.BadParameter, a 400)."""
         def pick(name: str, allowed: tuple[str, ...], default: str) -> str:
             value = args.get(name, default)
             return value if value in allowed else default
 
-        assignee = (args.get("assignee") or "").strip()[:64]
+        # Free text and the cursor go through app/params: too long, control characters (NUL breaks
+        # PostgreSQL) or a cursor past the calendar's ends are a 400 with a message, not a 500.
+        assignee = params.text(args.get("assignee"), "assignee", MAX_ASSIGNEE)
         if args.get("mine"):
             assignee = me
+        after = args.get("after") or ""
+        params.keyset(after, "after")
         return cls(state=pick("state", STATE_FILTERS, "open"), service=pick("service", ("",) + SERVICES, ""),
                    language=pick("language", ("", *LANGUAGES), ""), assignee=assignee,
-                   q=(args.get("q") or "").strip()[:MAX_SEARCH], sort=pick("sort", SORTS, "oldest"),
-                   after=(args.get("after") or "")[:80])
+                   q=params.text(args.get("q"), "q", MAX_SEARCH), sort=pick("sort", SORTS, "oldest"), after=after)
 
     def args(self, **changes) -> dict:
         """Query-string arguments for links (empty ones left out), with some values changed."""
@@ -93,14 +99,6 @@ def _search_clause(q: str):
                unicode_lower(Application.email).like(pattern, escape="\\"), in_services)
 
 
-def _cursor(after: str) -> tuple[datetime, int] | None:
-    try:
-        moment, ident = after.split("|", 1)
-        return datetime.fromisoformat(moment), int(ident)
-    except ValueError:
-        return None
-
-
 def queue(filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
     query = select(Application).where(_state_clause(filters.state), Application.submitted_at.is_not(None))
     if filters.service:
@@ -115,7 +113,7 @@ def queue(filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
     if filters.q:
         query = query.where(_search_clause(filters.q))
     newest = filters.sort == "newest"
-    cursor = _cursor(filters.after) if filters.after else None
+    cursor = params.keyset(filters.after, "after")
     if cursor:
         moment, ident = cursor
         if newest:

@@ -69,8 +69,8 @@ def test_filters_sorting_and_search(app, reviewer, query, expected):
     assert ids == [made[k][0].id for k in expected]
 
 
-@pytest.mark.parametrize("hostile", ["' OR 1=1 --", "%", "\\", "<script>alert(1)</script>", "🌽" * 200,
-                                     "\u202eevil", "名前", "a" * 5000])
+@pytest.mark.parametrize("hostile", ["' OR 1=1 --", "%", "\\", "<script>alert(1)</script>", "🌽" * 100,
+                                     "\u202eevil", "名前", "a" * 100])
 def test_hostile_search_text_is_just_text(app, reviewer, hostile):
     make_application(full_name="Nadie")
     db.session.commit()
