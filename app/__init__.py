@@ -67,7 +67,6 @@ def _configure(app: Flask, s: dict) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import i18n, params, security
 
-    params.init_app(app)  # the bounded <int:...> converter, before any blueprint adds its rules
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -76,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    params.init_app(app)  # the bounded <int:...> converter, before any blueprint adds its rules
 
 
 def _init_areas(app: Flask) -> None:
