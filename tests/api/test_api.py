@@ -98,6 +98,17 @@ def test_bad_parameters_get_a_400_with_the_reason_and_not_a_500(client, bearer):
     assert client.get("/api/v1/applications/99999999999999999999", headers=bearer).status_code == 404
 
 
+def test_ids_past_the_column_are_a_json_404_and_refusals_name_the_parameter(client, bearer):
+    for path in (f"/api/v1/jobs/{2**31}", f"/api/v1/jobs/{2**64 + 1}/events", f"/api/v1/applications/{2**63}",
+                 "/api/v1/members/a%00b"):
+        response = client.get(path, headers=bearer)
+        assert response.status_code == 404 and response.json["error"], path
+    refused = client.get("/api/v1/jobs?limit=", headers=bearer)
+    assert refused.status_code == 400 and refused.json == {"error": "“limit” is empty: give a value or leave it out."}
+    refused = client.get("/api/v1/applications?state=%00", headers=bearer)
+    assert refused.status_code == 400 and "“state”" in refused.json["error"]
+
+
 def test_the_openapi_file_describes_every_api_route(app, client, bearer):
     spec = client.get("/api/v1/openapi.json", headers=bearer).json
     documented = {"/api/v1" + path for path in spec["paths"]}
