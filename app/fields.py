@@ -28,6 +28,12 @@ def single_line(_form, field) -> None:
     plain_line(field.data)
 
 
+def plain_text(_form, field) -> None:
+    """For text areas: line breaks and tabs, no other control characters (PostgreSQL cannot even store NUL)."""
+    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in field.data):
+        raise ValidationError(_l("Remove the control characters"))
+
+
 class WholeNumberField(IntegerField):
     """An IntegerField whose range check cannot crash: wtforms' NumberRange calls math.isnan(), which
     raises OverflowError (a 500) on a 400-digit number. A number that long is held at a bound far past

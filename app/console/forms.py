@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.console import queries
+from app.fields import single_line
 from app.models import JobState
 
 # Staff uids, member uids and audit actions are short ASCII words; anything else cannot match a row.
@@ -84,7 +85,7 @@ class ExportForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField(_l("Name of the token"), validators=[
         DataRequired(message=_l("Enter a name, for example the machine that will use the token")),
-        Length(max=100, message=_l("The name must be 100 characters or fewer"))])
+        Length(max=100, message=_l("The name must be 100 characters or fewer")), single_line])
 
 
 class ActionForm(FlaskForm):

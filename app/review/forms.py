@@ -8,39 +8,40 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import params
+from app.fields import plain_text, single_line
 
 MAX_TEXT = 5000
 
 
 class ApproveForm(FlaskForm):
-    reason = TextAreaField(_l("Note for the record"), validators=[Optional(), Length(max=MAX_TEXT)])
+    reason = TextAreaField(_l("Note for the record"), validators=[Optional(), Length(max=MAX_TEXT), plain_text])
 
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the applicant"), validators=[
         DataRequired(message=_l("Enter the reason: the applicant will read it.")),
-        Length(max=MAX_TEXT, message=_l("The reason must be %(max)d characters or fewer."))])
+        Length(max=MAX_TEXT, message=_l("The reason must be %(max)d characters or fewer.")), plain_text])
 
 
 class InfoForm(FlaskForm):
     question = TextAreaField(_l("Your question to the applicant"), validators=[
         DataRequired(message=_l("Enter your question for the applicant.")),
-        Length(max=MAX_TEXT, message=_l("The question must be %(max)d characters or fewer."))])
+        Length(max=MAX_TEXT, message=_l("The question must be %(max)d characters or fewer.")), plain_text])
 
 
 class UndoForm(FlaskForm):
-    reason = TextAreaField(_l("Why the rejection is undone"), validators=[Optional(), Length(max=MAX_TEXT)])
+    reason = TextAreaField(_l("Why the rejection is undone"), validators=[Optional(), Length(max=MAX_TEXT), plain_text])
 
 
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Internal note"), validators=[
         DataRequired(message=_l("Enter the note.")),
-        Length(max=MAX_TEXT, message=_l("The note must be %(max)d characters or fewer."))])
+        Length(max=MAX_TEXT, message=_l("The note must be %(max)d characters or fewer.")), plain_text])
 
 
 class AssignForm(FlaskForm):
     assignee = StringField(_l("Reviewer's username"), validators=[
-        Optional(), Length(max=64, message=_l("A username is at most %(max)d characters."))])
+        Optional(), Length(max=64, message=_l("A username is at most %(max)d characters.")), single_line])
 
 
 class BulkApproveForm(FlaskForm):
@@ -55,4 +56,4 @@ class MemberSwitchForm(FlaskForm):
 
     reason = TextAreaField(_l("Reason, for the record"), validators=[
         DataRequired(message=_l("Enter the reason for switching the services: it goes into the record.")),
-        Length(max=MAX_TEXT, message=_l("The reason must be %(max)d characters or fewer."))])
+        Length(max=MAX_TEXT, message=_l("The reason must be %(max)d characters or fewer.")), plain_text])

@@ -72,3 +72,11 @@ def test_cursors_past_the_column_are_a_400_with_a_message(sysadmin):
         assert "“" in response.get_data(as_text=True), url
     assert sysadmin.get(f"/jobs/{2**64}").status_code == 404
     assert sysadmin.get(f"/jobs/{2**31}/live.json").status_code == 404
+
+
+def test_a_token_name_with_nul_is_an_error_at_the_field_and_makes_no_token(sysadmin, form):
+    from app.models import ApiToken
+
+    response = form.post(sysadmin, "/jobs/tokens", {"name": "ci\x00"})
+    assert response.status_code == 400 and "without control characters" in response.get_data(as_text=True)
+    assert db.session.query(ApiToken).count() == 0

@@ -57,9 +57,21 @@ def test_a_search_longer_than_the_cap_is_refused_not_cut(app, reviewer):
     assert response.status_code == 400 and "“q” must be 100 characters or fewer" in response.get_data(as_text=True)
 
 
-def test_a_note_with_nul_is_refused_and_nothing_is_stored(app, reviewer, form):
+@pytest.mark.parametrize(("action", "field"), [("notes", "body"), ("reject", "reason"), ("ask", "question"),
+                                               ("approve", "reason"), ("assign", "assignee")])
+def test_nul_in_a_decision_form_is_an_error_at_the_field_and_nothing_changes(app, reviewer, form, action, field):
     application, _ = make_application()
     db.session.commit()
-    response = post(form, reviewer, f"/review/{application.id}/notes", {"body": "hola\x00"})
-    assert response.status_code == 400 and "“body” contains control characters" in response.get_data(as_text=True)
+    response = post(form, reviewer, f"/review/{application.id}/{action}", {field: "hola\x00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>Error:" in page and "control characters" in page
     assert db.session.query(Note).count() == 0
+    assert db.session.get(Application, application.id).state == "submitted"
+    assert db.session.get(Application, application.id).assignee is None
+
+
+def test_a_note_keeps_its_line_breaks(app, reviewer, form):
+    application, _ = make_application()
+    db.session.commit()
+    post(form, reviewer, f"/review/{application.id}/notes", {"body": "una\r\nnota\tcon tab"})
+    assert db.session.query(Note).one().body == "una\r\nnota\tcon tab"
