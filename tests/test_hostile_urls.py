@@ -39,6 +39,8 @@ QUERY = {
     "api.jobs": ["before", "limit", "state", "playbook"],
     "api.job_events": ["after", "limit"],
     "auth.login": ["next"],
+    "leadership.overview": ["country", "language", "kind"],
+    "leadership.export": ["country", "language", "kind"],
 }
 # Fields every POST gets besides those read from the page itself (the review actions' forms live on the
 # detail page, not on their own URL).

@@ -10,48 +10,32 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
+from app import audit, params
 from app.auth.access import Role, role_required
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.leadership import bp, queries, tables
 from app.leadership.suppression import ROUND_TO, threshold
 from app.leadership.suppression import display as shown
-from app.refusals import Refused
 
 COUNTRY = re.compile(r"[A-Z]{2}")
 
 
-class BadFilter(Refused):
-    """A filter in the query string that cannot be what it claims (code: the parameter's name)."""
-
-
 def _filters() -> queries.Filters:
-    """The query string's filters, each checked against what it can be; anything else is a 400."""
+    """The query string's filters, each checked against what it can be; anything else is a 400 (app/params)."""
     args = request.args
     country = (args.get("country") or "").strip().upper() or None
-    language = (args.get("language") or "").strip() or None
-    kind = (args.get("kind") or "").strip() or None
     if country and not COUNTRY.fullmatch(country):
-        raise BadFilter("country")
-    if language and language not in LANGUAGES:
-        raise BadFilter("language")
-    if kind and kind not in tables.KINDS:
-        raise BadFilter("kind")
+        raise params.BadParameter("invalid", "country")
+    language = params.choice((args.get("language") or "").strip(), "language", LANGUAGES)
+    kind = params.choice((args.get("kind") or "").strip(), "kind", tables.KINDS)
     return queries.Filters(country=country, language=language, kind=kind)
-
-
-def _parsed_filters() -> queries.Filters:
-    try:
-        return _filters()
-    except BadFilter:
-        abort(400)
 
 
 @bp.get("/")
 @role_required(Role.LEADERSHIP)
 def overview():
-    filters = _parsed_filters()
+    filters = _filters()
     sections = [(table, table.rows(filters)) for table in tables.TABLES]
     return render_template("leadership/overview.html", filters=filters, sections=sections,
                            summary=tables.summary(filters), monthly=tables.monthly(filters), shown=shown,
@@ -71,7 +55,7 @@ def export(slug: str):
     table = tables.BY_SLUG.get(slug)
     if table is None:
         abort(404)
-    filters = _parsed_filters()
+    filters = _filters()
     rows = table.rows(filters)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -101,6 +101,12 @@ def test_hostile_filters_are_refused_with_a_400(app, leader, query):
     assert leader.get(f"/leadership/?{query}").status_code == 400
 
 
+def test_a_refused_filter_says_which_and_what_it_can_be_in_the_persons_language(app, leader):
+    page = leader.get("/leadership/?kind=persona&lang=es").get_data(as_text=True)
+    assert "“kind” debe ser uno de estos valores: individual, organisation." in page
+    assert "“country” is not valid." in leader.get("/leadership/?country=MEX&lang=en").get_data(as_text=True)
+
+
 def test_a_csv_export_is_audited_and_defuses_formula_cells(app, leader):
     seed([("MX", "es", "individual", ["=HYPERLINK(\"http://x\")"], 6)])
     response = leader.get("/leadership/movements.csv?country=MX")
