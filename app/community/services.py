@@ -82,12 +82,8 @@ def browse(viewer: Member, search: Search) -> tuple[list[CommunityProfile], int 
     return page, (page[-1].id if more else None)
 
 
-MAX_ID = 2**31 - 1  # integer primary keys on PostgreSQL
-
-
 def visible_profile(profile_id: int) -> CommunityProfile | None:
-    if not 0 < profile_id <= MAX_ID:
-        return None
+    # Ids in URLs are bounded to the column by the int converter (app/params.py) before the view runs.
     return db.session.scalar(_visible().where(CommunityProfile.id == profile_id))
 
 
@@ -123,8 +119,6 @@ def send_message(sender: Member, profile_id: int, body: str) -> ContactMessage:
 
 def received(recipient: Member, message_id: int) -> ContactMessage | None:
     """A message the member received; None for any other (another member's, or none)."""
-    if not 0 < message_id <= MAX_ID:
-        return None
     message = db.session.get(ContactMessage, message_id)
     return message if message is not None and message.recipient_id == recipient.id else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import params
 from app.community import bp, groups, introductions, services
 from app.community.forms import ContactForm, MembershipForm, ProfileForm, ReportForm
 from app.extensions import limiter
@@ -26,24 +27,14 @@ CONTACT_MESSAGES = {
 
 
 def _search() -> services.Search:
-    args = request.args
-    config = current_app.config
-
-    def chosen(name: str, allowed) -> str | None:
-        value = (args.get(name) or "").strip()
-        if value and value not in allowed:
-            abort(400)
-        return value or None
-
-    after = (args.get("after") or "0").strip()
-    if not after.isdigit() or len(after) > 10 or int(after) > 2**31 - 1:
-        abort(400)
-    region = (args.get("region") or "").strip()
-    if len(region) > 100 or any(ord(c) < 32 for c in region):
-        abort(400)
-    return services.Search(movement=chosen("movement", config["MOVEMENTS"]),
-                           working_group=chosen("working_group", config["WORKING_GROUPS"]),
-                           language=chosen("language", LANGUAGES), region=region or None, after=int(after))
+    """The browse filters, through the one parsing layer: anything else is a 400 naming the parameter."""
+    args, config = request.args, current_app.config
+    return services.Search(movement=params.choice(args.get("movement"), "movement", config["MOVEMENTS"]),
+                           working_group=params.choice(args.get("working_group"), "working_group",
+                                                       config["WORKING_GROUPS"]),
+                           language=params.choice(args.get("language"), "language", LANGUAGES),
+                           region=params.text(args.get("region"), "region", 100) or None,
+                           after=params.cursor(args.get("after"), "after"))
 
 
 @bp.get("/")

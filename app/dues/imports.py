@@ -185,7 +185,7 @@ def counts_of(rows: list[Row]) -> dict[str, int]:
 
 def commit(import_id: int, actor: str) -> int:
     """Add every matched row in one transaction; refused (nothing added) while any row is unmatched or wrong."""
-    upload_row = db.session.get(PaymentImport, import_id) if 0 < import_id <= 2**31 - 1 else None
+    upload_row = db.session.get(PaymentImport, import_id)
     if upload_row is None or upload_row.committed_at is not None:
         raise ImportError_("gone")
     rows = preview(upload_row.content)

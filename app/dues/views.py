@@ -26,7 +26,6 @@ from app.dues.forms import (
 from app.extensions import db
 from app.models import DuesAccount, DuesStanding, Member
 
-MAX_ID = 2**31 - 1
 AT_RISK_PAGE = 200
 
 ERRORS = {
@@ -38,7 +37,7 @@ ERRORS = {
 
 
 def _member(member_id: int) -> Member:
-    member = db.session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
+    member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
     return member
