@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 
 from app import config as config_module
-from app import database
+from app import database, logs
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +26,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     _configure(app, settings)
     _init_extensions(app)
     _init_areas(app)
+    logs.init_app(app)  # after the areas: it reads the token routes from the complete URL map
     return app
 
 
@@ -61,7 +61,6 @@ def _configure(app: Flask, s: dict) -> None:
     )
     if s["DATABASE_URL"].startswith("sqlite:///"):
         Path(s["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _init_extensions(app: Flask) -> None:
