@@ -54,6 +54,10 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_LOGIN": "10 per 15 minutes",
     "MIN_FORM_SECONDS": 3,
     "TOKEN_DAYS": 30,
+    # A draft nobody saves for this many days expires (its username and address are freed); its one
+    # reminder email goes out DRAFT_REMINDER_DAYS before (`flask --app app onboarding drafts`, daily).
+    "DRAFT_EXPIRY_DAYS": 30,
+    "DRAFT_REMINDER_DAYS": 7,
     # Mailboxes on the cooperative's own domain, for members without a domain of their own.
     "MEMBER_MAIL_DOMAIN": "members.alta.coop",
     "REVIEW_AGE_WARNING_DAYS": 5,

@@ -8,8 +8,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.database import unicode_lower
 from app.models.base import Base, StateColumn, Timestamped, utcnow
-from app.models.states import AWAITING_REVIEW_STATES, USERNAME_HELD_STATES, ApplicationState, sql_in
+from app.models.states import AWAITING_REVIEW_STATES, DRAFT_STATES, USERNAME_HELD_STATES, ApplicationState, sql_in
 
 
 class Application(Timestamped, Base):
@@ -25,6 +26,9 @@ class Application(Timestamped, Base):
             sqlite_where=text(sql_in("state", AWAITING_REVIEW_STATES)),
             postgresql_where=text(sql_in("state", AWAITING_REVIEW_STATES)),
         ),
+        # A unique index, not a constraint: adding it on SQLite needs no table rebuild (which would drop the
+        # expression index below: alembic cannot copy what it cannot reflect).
+        Index("uq_application_verify_token_hash", "verify_token_hash", unique=True),
         # A requested unix username is held by at most one open or approved application.
         Index(
             "uq_application_username_held",
@@ -42,6 +46,10 @@ class Application(Timestamped, Base):
     # built later by the worker can carry the link while the database never holds the token itself.
     token_nonce: Mapped[str | None] = mapped_column(String(64))
     token_expires_at: Mapped[datetime | None]
+    # The email verification link has a token of its own, from its own nonce (same scheme, same expiry):
+    # it cannot be turned into the status link above, nor the status link into it.
+    verify_nonce: Mapped[str | None] = mapped_column(String(64))
+    verify_token_hash: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str] = mapped_column(String(254), index=True)
     email_verified_at: Mapped[datetime | None]
     kind: Mapped[str] = mapped_column(String(20), default="individual")  # individual | organisation
@@ -65,6 +73,9 @@ class Application(Timestamped, Base):
     info_request: Mapped[str | None] = mapped_column(Text)
     info_answered_at: Mapped[datetime | None]
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    # When the "your draft will expire" email was asked for (app/onboarding/drafts.py): a draft saved
+    # since then (updated_at later than this) is reminded again before it expires.
+    draft_reminded_at: Mapped[datetime | None]
 
     commitment: Mapped[Commitment | None] = relationship(back_populates="application", uselist=False)
     consents: Mapped[list[Consent]] = relationship(back_populates="application", order_by="Consent.id")
@@ -75,6 +86,12 @@ class Application(Timestamped, Base):
     @property
     def display_name(self) -> str:
         return self.organisation_name or self.full_name
+
+
+# At most one draft per address, the address folded as every lookup folds it (app/database.py): two starts
+# at the same instant cannot both open one (the second gets the first one's "check your email" flow).
+Index("uq_application_draft_email", unicode_lower(Application.email), unique=True,
+      sqlite_where=text(sql_in("state", DRAFT_STATES)), postgresql_where=text(sql_in("state", DRAFT_STATES)))
 
 
 class Consent(Base):

@@ -22,9 +22,12 @@ class ApplicationState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"  # a draft left unsaved for DRAFT_EXPIRY_DAYS (app/onboarding/drafts.py)
 
 
 OPEN_APPLICATION_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO)
+# At most one application in these per (folded) email address: a unique partial index.
+DRAFT_STATES = (ApplicationState.DRAFT,)
 # Waiting for support: the review queue's default view and its partial index.
 AWAITING_REVIEW_STATES = (ApplicationState.SUBMITTED, ApplicationState.NEEDS_INFO)
 # An application in one of these keeps its chosen username from anyone else (a unique partial index).
@@ -32,7 +35,7 @@ USERNAME_HELD_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, Appl
                         ApplicationState.APPROVED)
 
 APPLICATION_TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
-    ApplicationState.DRAFT: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
+    ApplicationState.DRAFT: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN, ApplicationState.EXPIRED},
     ApplicationState.SUBMITTED: {
         ApplicationState.NEEDS_INFO, ApplicationState.APPROVED, ApplicationState.REJECTED,
         ApplicationState.WITHDRAWN,
@@ -42,6 +45,7 @@ APPLICATION_TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
     # Undoing a rejection (within the configured window) reopens it for review.
     ApplicationState.REJECTED: {ApplicationState.SUBMITTED},
     ApplicationState.WITHDRAWN: set(),
+    ApplicationState.EXPIRED: set(),
 }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import audit, mail
 from app.extensions import db
 from app.models import Application, ApplicationState
-from app.onboarding import labels, sections, tokens
+from app.onboarding import drafts, labels, sections, tokens
 
 # Applications a person can ask a fresh link for: all but withdrawn ones. At most MAX_LINKS of them, the
 # newest, go in one email.
@@ -19,10 +19,11 @@ MAX_LINKS = 5
 
 def _context(application: Application) -> dict:
     token = tokens.token_for(application)
+    verification = tokens.verification_token_for(application)
     return {
         "name": application.display_name,
         "person": application.full_name,
-        "verify_url": tokens.link("onboarding.verify", token) if token else None,
+        "verify_url": tokens.link("onboarding.verify", verification) if verification else None,
         "resume_url": tokens.link("onboarding.resume", token) if token else None,
         "status_url": tokens.link("onboarding.status", token) if token else None,
         "answered": application.info_answered_at is not None,
@@ -34,6 +35,8 @@ def verify(payload: dict) -> mail.Letter | None:
     application = db.session.get(Application, payload["application_id"])
     if application is None or not sections.is_editable(application):
         return None
+    if application.verify_nonce is None:  # a draft from before verification had a token of its own
+        tokens.issue_verification(application)  # committed by mail.deliver once the message is sent
     return mail.Letter(to=application.email, language=application.language, template="onboarding_verify",
                        subject="Confirm your email address to join alta", context=_context(application),
                        target=f"application:{application.id}")
@@ -46,6 +49,28 @@ def submitted(payload: dict) -> mail.Letter | None:
         return None
     return mail.Letter(to=application.email, language=application.language, template="onboarding_submitted",
                        subject="We received your application to join alta", context=_context(application),
+                       target=f"application:{application.id}")
+
+
+@mail.message(drafts.REMINDER_MESSAGE)
+def draft_reminder(payload: dict) -> mail.Letter | None:
+    """"Your draft will expire": the one reminder before a draft expires (app/onboarding/drafts.py)."""
+    application = db.session.get(Application, payload["application_id"])
+    if application is None or application.state != ApplicationState.DRAFT:
+        return None  # sent or withdrawn meanwhile: nothing to remind
+    verification = tokens.verification_token_for(application)
+    token = tokens.token_for(application)
+    # The verification link also confirms the address (most forgotten drafts never did); a draft from
+    # before it had a token of its own gets the resume link.
+    url = (tokens.link("onboarding.verify", verification) if verification
+           else tokens.link("onboarding.resume", token) if token else None)
+    if url is None:
+        return None
+    return mail.Letter(to=application.email, language=application.language, template="onboarding_draft_reminder",
+                       subject="Your application to join alta is not sent yet",
+                       context={"person": application.full_name, "url": url,
+                                "expires_on": drafts.expires_on(application).strftime("%Y-%m-%d"),
+                                "support_email": current_app.config["SUPPORT_EMAIL"]},
                        target=f"application:{application.id}")
 
 
@@ -69,6 +94,7 @@ def fresh_links(payload: dict) -> mail.Letter | None:
     entries = []
     for application in applications:
         token = tokens.issue(application)
+        verification = tokens.issue_verification(application)
         editable = sections.is_editable(application)
         entries.append({
             "name": application.display_name,
@@ -76,7 +102,8 @@ def fresh_links(payload: dict) -> mail.Letter | None:
             "state": labels.APPLICATION_STATES[application.state],
             "editable": editable,
             # The verify link confirms the address too (this email proves it is theirs) and resumes the draft.
-            "url": tokens.link("onboarding.verify" if editable else "onboarding.status", token),
+            "url": tokens.link("onboarding.verify", verification) if editable
+            else tokens.link("onboarding.status", token),
         })
         audit.record("system", "application.link_reissued", f"application:{application.id}",
                      {"reason": payload.get("reason", "lost_link")})

@@ -23,7 +23,7 @@ SECTION_STATES = {"done": _l("Done"), "in-progress": _l("In progress"), "not-sta
 APPLICATION_STATES = {
     "draft": _l("Not sent yet"), "submitted": _l("Sent: waiting for review"),
     "needs_info": _l("We need more information"), "approved": _l("Approved"), "rejected": _l("Not accepted"),
-    "withdrawn": _l("Withdrawn"),
+    "withdrawn": _l("Withdrawn"), "expired": _l("Closed: not finished in time"),
 }
 
 

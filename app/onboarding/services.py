@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, documents, mail
+from app.database import unicode_lower
 from app.extensions import db
 from app.models import (
     Application,
@@ -46,23 +47,34 @@ def start(*, email: str, full_name: str, kind: str, organisation_name: str | Non
 
     When the address already has a draft, no second one is opened: the person gets fresh links to their
     applications by email instead, and None is returned (the typed answers are not applied to the draft:
-    whoever typed them has not shown yet that they read that mailbox)."""
+    whoever typed them has not shown yet that they read that mailbox). Two starts at the same instant are
+    told apart by the unique index on open drafts' addresses: the second gets the same answer."""
     if applications_for(email, (ApplicationState.DRAFT,)):
-        _queue_links(email, reason="started_again")
-        db.session.commit()
-        return None
+        return _started_again(email)
     application = Application(state=ApplicationState.DRAFT, progress={"about": True})
     _apply_about(application, email=email, full_name=full_name, kind=kind, organisation_name=organisation_name,
                  contact_person=contact_person, organisation_size=organisation_size, country=country,
                  language=language)
     tokens.issue(application)
+    tokens.issue_verification(application)
     db.session.add(application)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if not applications_for(email, (ApplicationState.DRAFT,)):
+            raise
+        return _started_again(email)
     audit.record(actor(application), "application.started", f"application:{application.id}",
                  {"language": language, "kind": kind})
     mail.queue("onboarding.verify", application_id=application.id)
     db.session.commit()
     return application
+
+
+def _started_again(email: str) -> None:
+    _queue_links(email, reason="started_again")
+    db.session.commit()
 
 
 def _apply_about(application: Application, *, email: str, full_name: str, kind: str,
@@ -83,21 +95,32 @@ def update_about(application: Application, **about) -> None:
     """Change the first step's answers; a changed email address must be verified again."""
     _require_editable(application)
     changed_email = about["email"].strip().lower() != (application.email or "").lower()
+    if changed_email and application.state == ApplicationState.DRAFT and \
+            set(applications_for(about["email"], (ApplicationState.DRAFT,))) - {application.id}:
+        raise OnboardingError("email_has_draft")
     _apply_about(application, **about)
     if changed_email:
         application.email_verified_at = None
+        # The link sent to the old address must not confirm the new one.
+        tokens.issue_verification(application)
         mail.queue("onboarding.verify", application_id=application.id)
     _save_progress(application, about=True)
     audit.record(actor(application), "application.about_changed", f"application:{application.id}",
                  {"email_changed": changed_email})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A draft for the new address was opened between our check and our write (unique partial index).
+        db.session.rollback()
+        raise OnboardingError("email_has_draft") from None
 
 
 def applications_for(email: str, states=emails.LINKABLE_STATES) -> list[int]:
     """Ids of the address's applications in these states, newest first (the address compared ignoring case)."""
-    address = (email or "").strip().lower()
+    # unicode_lower on both sides: the same folding as the unique index on open drafts' addresses.
+    address = (email or "").strip()
     return list(db.session.scalars(select(Application.id).where(
-        func.lower(Application.email) == address, Application.state.in_(states),
+        unicode_lower(Application.email) == unicode_lower(address), Application.state.in_(states),
     ).order_by(Application.id.desc()).limit(emails.MAX_LINKS)))
 
 
@@ -119,9 +142,12 @@ def resend_verification(application: Application) -> None:
 
 
 def verify_email(token: str) -> Application | None:
-    """Mark the address verified by following the emailed link; returns the application, or None."""
-    application = tokens.find(token)
-    if application is None:
+    """Mark the address verified by following the emailed link; returns the application, or None.
+
+    The verification link only works while the application can be edited: once it is sent, the
+    verification link opens nothing (the status link, a different token, is in the later emails)."""
+    application = tokens.find_verification(token)
+    if application is None or not sections.is_editable(application):
         return None
     if application.email_verified_at is None:
         application.email_verified_at = utcnow()

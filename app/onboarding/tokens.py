@@ -1,7 +1,12 @@
-"""The applicant's link token: derived from a stored nonce with the app's secret, looked up by its hash.
+"""The applicant's link tokens: derived from a stored nonce with the app's secret, looked up by their hash.
 
-token = HMAC-SHA256(SECRET_KEY, nonce); the database keeps the nonce and sha256(token). Mail built later
-by the worker can therefore mint the same link again, while a copy of the database alone cannot.
+token = HMAC-SHA256(SECRET_KEY, purpose + nonce); the database keeps the nonce and sha256(token). Mail built
+later by the worker can therefore mint the same link again, while a copy of the database alone cannot.
+
+Two tokens, from two nonces: the application's link (status page, resume, withdraw) and the email
+verification link. Neither can be worked out from the other, so a verification link (the one a person is
+most likely to forward or paste) cannot open the status page or withdraw the application, and a new
+address gets a verification link of its own.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from app import links
 from app.extensions import db
 from app.models import Application, utcnow
 
+_LINK = b"alta-application-link:"
+_VERIFY = b"alta-email-verification:"
 
-def _derive(nonce: str) -> str:
+
+def _derive(nonce: str, purpose: bytes = _LINK) -> str:
     key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, b"alta-application-link:" + nonce.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, purpose + nonce.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
 
 
 def issue(application: Application) -> str:
@@ -35,6 +41,20 @@ def issue(application: Application) -> str:
     application.token_hash = links.token_hash(token)
     extend(application)
     return token
+
+
+def issue_verification(application: Application) -> str:
+    """Give an application a fresh email verification link (the old one stops working). Does not commit.
+    It lives as long as the application's link (token_expires_at)."""
+    application.verify_nonce = secrets.token_urlsafe(32)
+    token = _derive(application.verify_nonce, _VERIFY)
+    application.verify_token_hash = links.token_hash(token)
+    return token
+
+
+def verification_token_for(application: Application) -> str | None:
+    """The application's current verification token, or None when it has none."""
+    return _derive(application.verify_nonce, _VERIFY) if application.verify_nonce else None
 
 
 def expiry() -> datetime:
@@ -53,9 +73,18 @@ def token_for(application: Application) -> str | None:
 
 def find(token: str) -> Application | None:
     """The application a link token belongs to, if the token is well formed and not expired."""
+    return _find(Application.token_hash, token)
+
+
+def find_verification(token: str) -> Application | None:
+    """The application a verification token belongs to, if the token is well formed and not expired."""
+    return _find(Application.verify_token_hash, token)
+
+
+def _find(column, token: str) -> Application | None:
     if not links.well_formed(token):
         return None
-    application = db.session.scalar(select(Application).where(Application.token_hash == links.token_hash(token)))
+    application = db.session.scalar(select(Application).where(column == links.token_hash(token)))
     if application is None or application.token_expires_at is None or application.token_expires_at < utcnow():
         return None
     return application

@@ -32,6 +32,8 @@ ERRORS = {
     "incomplete": _l("Some sections are not finished yet. Finish them, then send your application."),
     "unverified": _l("Confirm your email address first: open the link we emailed you. You can ask for a new "
                      "link below."),
+    "email_has_draft": _l("Another application that is not sent yet uses this email address. Use a different "
+                          "address, or continue that application with the link we emailed to it."),
 }
 
 ABOUT_FIELDS = ("email", "full_name", "kind", "organisation_name", "contact_person", "organisation_size",
@@ -133,14 +135,13 @@ def resend():
 
 @bp.get("/join/verify/<token>")
 def verify(token: str):
-    # Following the emailed link only proves the person reads that mailbox; it changes one timestamp.
+    # Following the emailed link only proves the person reads that mailbox; it changes one timestamp. It
+    # never leads to the status page: that needs the application's own link (another token).
     application = services.verify_email(token)
     if application is None:
         return render_template("onboarding/link_expired.html"), 404
     remember(application)
     flash(_("Thank you: your email address is confirmed."), "success")
-    if not sections.is_editable(application):
-        return status_redirect(application)
     return see_other("onboarding.tasks")
 
 
@@ -175,7 +176,10 @@ def about(application):
         try:
             services.update_about(application, **{name: form[name].data for name in ABOUT_FIELDS})
         except services.OnboardingError as error:
-            flash(str(ERRORS[error.code]), "error")
-            return status_redirect(application)
-        return after_save(application)
+            if error.code != "email_has_draft":
+                flash(str(ERRORS[error.code]), "error")
+                return status_redirect(application)
+            form.email.errors.append(str(ERRORS[error.code]))
+        else:
+            return after_save(application)
     return render_template("onboarding/start.html", form=form, editing=True)

@@ -10,6 +10,7 @@ from app.labels import DOCUMENTS, MOVEMENTS, SERVICES, WORKING_GROUPS, label  # 
 STATES = {
     "draft": _l("Draft"), "submitted": _l("Waiting for review"), "needs_info": _l("Waiting for the applicant"),
     "approved": _l("Approved"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired draft"),
 }
 
 STATE_FILTERS = {
@@ -32,6 +33,8 @@ ACTIONS = {
     "application.note_added": _l("Added a note"),
     "application.assigned": _l("Changed the assignment"),
     "application.withdrawn": _l("Withdrew the application"),
+    "application.draft_reminded": _l("Reminded that the draft will expire"),
+    "application.expired": _l("Draft expired: not finished in time"),
     "mail.sent": _l("Email sent"),
     "note": _l("Note"),
 }

@@ -95,7 +95,7 @@ def _verify_token(s: Session) -> str:
     cookie = next(c.value for c in s.cookies if c.name == "session")
     application_id = SecureCookieSessionInterface().get_signing_serializer(_APP).loads(cookie)["application_id"]
     with _APP.app_context():
-        token = tokens.token_for(db.session.get(Application, application_id))
+        token = tokens.verification_token_for(db.session.get(Application, application_id))
         db.session.remove()
     return token
 

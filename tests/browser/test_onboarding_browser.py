@@ -44,7 +44,7 @@ def test_whole_wizard_in_a_real_browser_in_spanish(live_server, page, documents)
 
     db.session.expire_all()
     application = db.session.scalars(select(Application)).one()
-    page.goto(f"{live_server}/join/verify/{tokens.token_for(application)}")
+    page.goto(f"{live_server}/join/verify/{tokens.verification_token_for(application)}")
     assert "Gracias: tu correo quedó confirmado." in page.content()
 
     page.get_by_role("link", name="Declaración de Unidad").click()

@@ -40,7 +40,7 @@ class Wizard:
         from app.onboarding import tokens
 
         application = application or latest_application()
-        return self.client.get(f"/join/verify/{tokens.token_for(application)}")
+        return self.client.get(f"/join/verify/{tokens.verification_token_for(application)}")
 
     def accept(self, kind: str, lang: str | None = None):
         url = f"/join/documents/{kind}" + (f"?lang={lang}" if lang else "")

@@ -72,7 +72,7 @@ def test_concurrent_double_submit_of_the_application_submits_once(live_server, d
     assert s.form("/join/services", SERVICES).status == 303
     db.session.expire_all()
     application = db.session.scalars(select(Application)).one()
-    assert s.get(f"/join/verify/{tokens.token_for(application)}").status == 303
+    assert s.get(f"/join/verify/{tokens.verification_token_for(application)}").status == 303
     html = s.get("/join/check").text
     token = s.hidden(html, "csrf_token")
     replies = _together(*[lambda: s.post("/join/submit", {"csrf_token": token}) for _ in range(3)])

@@ -153,7 +153,7 @@ def test_several_applications_come_in_one_email_each_with_its_own_new_link(mailb
         assert client.get(f"/status/{token}").status_code == 404
     fresh = client.application.test_client()
     assert fresh.get(links[1]).status_code == 200
-    assert tokens.find(links[0].rsplit("/", 1)[1]).id == draft.id
+    assert tokens.find_verification(links[0].rsplit("/", 1)[1]).id == draft.id
 
 
 def test_a_failed_send_keeps_the_old_link_working(mailbox, app_settings, wizard, client, form, drain):

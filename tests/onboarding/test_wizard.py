@@ -255,6 +255,55 @@ def test_the_database_keeps_only_a_hash_of_the_link_token(wizard):
     token = tokens.token_for(application)
     assert application.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (application.token_nonce, application.token_hash)
+    verification = tokens.verification_token_for(application)
+    assert application.verify_token_hash == hashlib.sha256(verification.encode()).hexdigest()
+    assert verification not in (application.verify_nonce, application.verify_token_hash)
+
+
+def test_the_verification_link_has_its_own_token_that_opens_no_status_page(mailbox, wizard, client, drain):
+    """Whoever holds the emailed verification link cannot open the status page or withdraw with it."""
+    from app.onboarding import tokens
+
+    wizard.start()
+    drain()
+    application = latest_application()
+    [message] = mailbox.to("ana@example.org")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    verification = next(line for line in text.splitlines() if "/join/verify/" in line).strip().rsplit("/", 1)[1]
+    status = tokens.token_for(application)
+    assert verification != status and application.token_nonce != application.verify_nonce
+    stranger = client.application.test_client()
+    assert stranger.get(f"/status/{verification}").status_code == 404
+    assert stranger.get(f"/join/resume/{verification}").status_code == 404
+    assert stranger.get(f"/join/verify/{status}").status_code == 404
+    assert latest_application().email_verified_at is None
+    assert stranger.get(f"/join/verify/{verification}").status_code == 303
+    assert latest_application().email_verified_at is not None
+
+
+def test_once_sent_the_verification_link_opens_nothing(wizard, client):
+    from app.onboarding import tokens
+
+    wizard.through_services()
+    verification = tokens.verification_token_for(latest_application())
+    assert wizard.submit().status_code == 303
+    stranger = client.application.test_client()
+    response = stranger.get(f"/join/verify/{verification}")
+    assert response.status_code == 404  # not a redirect to the status page, which would reveal its link
+    assert stranger.get("/join/tasks").headers["Location"].endswith("/join/")
+
+
+def test_a_changed_address_gets_a_new_verification_link_and_the_old_one_stops(wizard, client):
+    from app.onboarding import tokens
+
+    wizard.start()
+    old = tokens.verification_token_for(latest_application())
+    response = wizard.post("/join/about", {**ABOUT, "email": "ana.nueva@example.org"})
+    assert response.status_code == 303
+    application = latest_application()
+    assert application.email == "ana.nueva@example.org" and application.email_verified_at is None
+    assert client.application.test_client().get(f"/join/verify/{old}").status_code == 404
+    assert wizard.verify().status_code == 303
 
 
 def test_an_expired_or_wrong_link_is_refused(wizard, client):
@@ -270,7 +319,7 @@ def test_an_expired_or_wrong_link_is_refused(wizard, client):
     application.token_expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert client.get(f"/status/{token}").status_code == 404
-    assert client.get(f"/join/verify/{token}").status_code == 404
+    assert client.get(f"/join/verify/{tokens.verification_token_for(application)}").status_code == 404
 
 
 def test_organisation_needs_its_name(wizard, client):
