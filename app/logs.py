@@ -3,7 +3,8 @@
 A link token (status, resume, verification, activation) opens someone's application or account, so it must
 never reach a log: werkzeug's and gunicorn's request and access logs, the app's own lines, tracebacks.
 The token routes are read from the URL map (every rule with a parameter named `token`), so a new token
-route is covered without a list to keep up to date. The filter runs as each record is made (a log record
+route is covered without a list to keep up to date; the current request's token and anything shaped like
+one of our tokens are replaced wherever they appear. The filter runs as each record is made (a log record
 factory), which covers every logger and every handler, also those gunicorn or werkzeug add after us.
 """
 
@@ -23,6 +24,10 @@ MARKER = "[redacted]"
 # The segment where a token sits: up to the next slash, query, fragment, space or quote.
 _SEGMENT = r"[^/?#\s\"'<>]+"
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+# The shape of every link token alta mints (32 random bytes or an HMAC-SHA256, URL-safe base64 without
+# padding: 43 characters), standing alone: a token logged bare, outside any request (the worker, or
+# werkzeug's "Error on request" traceback after the request has ended), is caught by its shape.
+_BARE_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 
 _maps: weakref.WeakSet[Map] = weakref.WeakSet()
 _lock = threading.Lock()
@@ -63,14 +68,15 @@ def _request_token() -> str | None:
 
 
 def redact(text: str) -> str:
-    """The text with every token in a token route's path, and the current request's token, replaced."""
+    """The text with every token in a token route's path, the current request's token and anything shaped
+    like one of our tokens replaced by MARKER."""
     pattern = _pattern()
     if pattern is not None:
         text = pattern.sub(lambda m: m.group(1) + MARKER, text)
     token = _request_token()
     if token:
         text = text.replace(token, MARKER)
-    return text
+    return _BARE_TOKEN.sub(MARKER, text)
 
 
 class RedactLinkTokens(logging.Filter):
