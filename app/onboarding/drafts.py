@@ -42,10 +42,16 @@ def remind(now: datetime) -> int:
     conditions = (Application.state == ApplicationState.DRAFT, Application.updated_at <= due,
                   _not_reminded_since_saved())
     reminded = 0
-    for application_id in db.session.scalars(select(Application.id).where(*conditions).order_by(Application.id)):
+    rows = db.session.execute(select(Application.id, Application.updated_at, Application.token_expires_at)
+                              .where(*conditions).order_by(Application.id)).all()
+    for application_id, updated_at, link_expires_at in rows:
+        # The emailed link must work until the draft expires, even when the command ran late.
+        expires = max(updated_at + _days("DRAFT_EXPIRY_DAYS"), now + _days("DRAFT_REMINDER_DAYS"))
+        link_expires_at = max(link_expires_at or expires, expires)
         # updated_at is set to itself: a reminder is not the person saving, so it must not move the expiry.
         changed = db.session.execute(update(Application).where(Application.id == application_id, *conditions)
-                                     .values(draft_reminded_at=now, updated_at=Application.updated_at)).rowcount
+                                     .values(draft_reminded_at=now, updated_at=Application.updated_at,
+                                             token_expires_at=link_expires_at)).rowcount
         if changed:
             audit.record("system", "application.draft_reminded", f"application:{application_id}")
             mail.queue(REMINDER_MESSAGE, application_id=application_id)

@@ -155,6 +155,19 @@ def test_a_draft_is_never_expired_before_its_reminder_had_its_days(app):
     assert drafts.run(utcnow() + timedelta(days=7, minutes=1)) == (0, 1)
 
 
+def test_a_late_reminder_carries_a_link_that_works_until_the_draft_expires(mailbox, app, client, drain):
+    late = _draft(45, email="tarde@example.org")
+    db.session.execute(update(Application).where(Application.id == late.id).values(
+        token_expires_at=utcnow() - timedelta(days=15), updated_at=Application.updated_at))
+    db.session.commit()
+    assert drafts.run() == (1, 0)
+    drain()
+    [message] = mailbox.to("tarde@example.org")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = next(line for line in text.splitlines() if "/join/verify/" in line).strip()
+    assert client.get(link.removeprefix("http://127.0.0.1")).status_code == 303
+
+
 def test_a_draft_saved_after_its_reminder_starts_again(wizard, app):
     assert wizard.start().status_code == 303
     application = latest_application()
