@@ -1,14 +1,14 @@
 """Member pages: server-side member sessions, the history of a member's commitments, and leaving.
 
 Revision ID: 0010
-Revises: 0200_1
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0200_1"
+down_revision = "0007"  # after the onboarding migrations 0006–0007 (issue 12)
 branch_labels = None
 depends_on = None
 
