@@ -130,3 +130,26 @@ def test_the_spec_documents_every_route_with_a_summary_and_the_real_cursor_maxim
             for parameter in operation.get("parameters", []):
                 if parameter["name"] in ("after", "before", "application_id", "job_id"):
                     assert parameter["schema"]["maximum"] == MAX_ID, (path, parameter["name"])
+
+
+def test_the_spec_lists_every_application_state_the_api_can_return():
+    import json
+    from pathlib import Path
+
+    from app.models import ApplicationState
+
+    spec = json.loads((Path(__file__).resolve().parents[2] / "app" / "api" / "openapi.json").read_text())
+    enums = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "enum" in node and "draft" in node["enum"]:
+                enums.append(node["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert enums and all(set(e) == {str(s) for s in ApplicationState} for e in enums)
