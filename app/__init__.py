@@ -84,6 +84,7 @@ def _init_areas(app: Flask) -> None:
         auth,
         cli,
         community,
+        consent,
         console,
         dues,
         health,
@@ -98,5 +99,5 @@ def _init_areas(app: Flask) -> None:
     )
 
     for area in (mail, provisioning, web, health, auth, onboarding, review, members, portal, community, dues,
-                 leadership, console, api, cli):
+                 leadership, consent, console, api, cli):
         area.init_app(app)

@@ -79,6 +79,11 @@ DEFAULTS: dict[str, object] = {
     "SUPPRESSION_THRESHOLD": 5,
     # The language of emails to the support team's shared address (en | es).
     "SUPPORT_LANGUAGE": "en",
+    # Re-consent: requests and their emails are made this many at a time (one transaction each); reminders
+    # go to members who have not answered this many days after the first email, once per step, never more.
+    "CONSENT_BATCH_SIZE": 200,
+    "CONSENT_REMINDER_DAYS": [14, 45],
+    "CONSENT_MESSAGE_MAX_CHARS": 2000,
     "DUES_MINIMUM": {"USD": 5, "MXN": 50},
     # Dues follow-up (app/dues/): the notice goes out this many days before the paid-up date; after it,
     # this many days of grace before a member is "at risk" and support gets in touch.

@@ -142,7 +142,7 @@ def valid_staff_uid(uid: object) -> bool:
 
 
 def staff_groups(d: Directory, uid: str) -> frozenset[str]:
-    """The staff groups (support, sysadmins) whose memberUid lists uid, read with the service account."""
+    """The staff groups (support, sysadmins, leadership) whose memberUid lists uid, read with the service account."""
     if not valid_staff_uid(uid):
         return frozenset()
     with d.service() as conn:

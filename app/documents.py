@@ -1,12 +1,21 @@
-"""The cooperative's documents: read documents/*.md, publish changed texts as new versions, render them."""
+"""The cooperative's documents: read documents/*.md, publish changed texts as new versions, render them.
+
+Front matter: kind, version, language, title, effective, and optionally `reconsent: true|false` (a change
+of meaning that asks every member again; default false, e.g. a typo fix) with `change_note:` (what
+changed and why, one line in the file's language; required when reconsent is true). Areas that act on a
+publication (re-consent campaigns) register with `on_published(app, fn)`; `sync` calls them after its
+commit with the versions it added, also when it added none, so that unfinished work resumes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import markdown
+from flask import Flask, current_app
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -16,6 +25,8 @@ from app.i18n import LANGUAGES
 from app.models import DOCUMENT_KINDS, DocumentVersion
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
+EXTENSION = "alta_document_published_hooks"
+MAX_CHANGE_NOTE = 1000
 
 
 class DocumentError(ValueError):
@@ -31,6 +42,8 @@ class DocumentFile:
     title: str
     effective: date
     body: str
+    reconsent: bool = False
+    change_note: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -49,9 +62,18 @@ def parse(path: Path) -> DocumentFile:
         key, colon, value = line.partition(":")
         if colon:
             meta[key.strip()] = value.strip()
+    reconsent = meta.get("reconsent", "false").lower()
+    if reconsent not in ("true", "false"):
+        raise DocumentError(f"{path}: reconsent must be true or false, not {reconsent!r}")
+    note = meta.get("change_note") or None
+    if reconsent == "true" and not note:
+        raise DocumentError(f"{path}: a version that requires re-consent needs a change_note (what changed, why)")
+    if note and len(note) > MAX_CHANGE_NOTE:
+        raise DocumentError(f"{path}: change_note is longer than {MAX_CHANGE_NOTE} characters")
     try:
         doc = DocumentFile(path, meta["kind"], int(meta["version"]), meta["language"], meta["title"],
-                           date.fromisoformat(meta["effective"]), body.strip("\n") + "\n")
+                           date.fromisoformat(meta["effective"]), body.strip("\n") + "\n",
+                           reconsent == "true", note)
     except (KeyError, ValueError) as exc:
         raise DocumentError(f"{path}: bad or missing front matter field: {exc}") from exc
     if doc.kind not in DOCUMENT_KINDS or doc.language not in LANGUAGES:
@@ -74,11 +96,19 @@ def sync(directory: Path = DOCUMENTS_DIR) -> list[DocumentVersion]:
             continue
         version = max(doc.version, latest.version + 1) if latest else doc.version
         row = DocumentVersion(kind=doc.kind, version=version, language=doc.language, title=doc.title,
-                              body=doc.body, sha256=doc.sha256, effective_at=doc.effective)
+                              body=doc.body, sha256=doc.sha256, effective_at=doc.effective,
+                              reconsent=doc.reconsent, change_note=doc.change_note)
         db.session.add(row)
         added.append(row)
     db.session.commit()
+    for hook in current_app.extensions.get(EXTENSION, []):
+        hook(added)
     return added
+
+
+def on_published(app: Flask, hook: Callable[[list[DocumentVersion]], None]) -> None:
+    """Call hook(added_versions) after every sync (an area's init_app registers it)."""
+    app.extensions.setdefault(EXTENSION, []).append(hook)
 
 
 def current(kind: str, language: str) -> DocumentVersion | None:

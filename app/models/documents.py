@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Boolean, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -27,4 +27,8 @@ class DocumentVersion(Base):
     # SHA-256 of the exact Markdown body; the rendered HTML shown is derived from it deterministically.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     effective_at: Mapped[date]
+    # A change of meaning asks every member again (a re-consent campaign); a typo fix does not.
+    reconsent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "What changed and why", in this version's language (front matter `change_note`).
+    change_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

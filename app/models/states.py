@@ -156,6 +156,21 @@ DUES_TRANSITIONS: dict[DuesStanding, set[DuesStanding]] = {
 # The daily run moves members among these; it never touches suspended or waived ones.
 RUN_MOVES_STANDINGS = (DuesStanding.CURRENT, DuesStanding.DUE_SOON, DuesStanding.GRACE, DuesStanding.AT_RISK)
 
+
+class ConsentRequestState(StrEnum):
+    """A member's answer to a re-consent campaign. Not answering never touches anyone's services."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    CONCERNS = "concerns"  # the member wrote to support; they may still accept later
+
+
+CONSENT_REQUEST_TRANSITIONS: dict[ConsentRequestState, set[ConsentRequestState]] = {
+    ConsentRequestState.OPEN: {ConsentRequestState.ACCEPTED, ConsentRequestState.CONCERNS},
+    ConsentRequestState.CONCERNS: {ConsentRequestState.ACCEPTED},
+    ConsentRequestState.ACCEPTED: set(),
+}
+
 _TABLES = {
     ApplicationState: APPLICATION_TRANSITIONS,
     ServiceState: SERVICE_TRANSITIONS,
@@ -163,6 +178,7 @@ _TABLES = {
     ItemStatus: ITEM_TRANSITIONS,
     MemberState: MEMBER_TRANSITIONS,
     DuesStanding: DUES_TRANSITIONS,
+    ConsentRequestState: CONSENT_REQUEST_TRANSITIONS,
 }
 
 
