@@ -141,14 +141,11 @@ def send_first_emails(campaign_id: int) -> int:
     return sent
 
 
-def _claim(ids: list[int], condition, **values) -> list[int]:
-    """The ids among `ids` this transaction changed with a conditional UPDATE (a concurrent run gets none)."""
-    claimed = []
-    for request_id in ids:
-        if db.session.execute(update(ConsentRequest).where(ConsentRequest.id == request_id, condition)
-                              .values(**values)).rowcount:
-            claimed.append(request_id)
-    return claimed
+def _claim(ids: list[int], *conditions, **values) -> list[int]:
+    """The ids among `ids` this transaction changed (one conditional UPDATE … RETURNING): a concurrent run
+    that changed a row first keeps it, so no email is queued twice."""
+    return list(db.session.scalars(update(ConsentRequest).where(ConsentRequest.id.in_(ids), *conditions)
+                                   .values(**values).returning(ConsentRequest.id)))
 
 
 def reminder_steps() -> list[int]:
@@ -166,19 +163,15 @@ def remind(now: datetime | None = None) -> int:
     for step in range(len(steps), 0, -1):
         due_before = now - timedelta(days=steps[step - 1])
         while True:
-            rows = db.session.execute(select(ConsentRequest.id, ConsentRequest.reminders_sent).where(
+            ids = db.session.scalars(select(ConsentRequest.id).where(
                 ConsentRequest.state == ConsentRequestState.OPEN, ConsentRequest.mailed_at <= due_before,
                 ConsentRequest.reminders_sent < step).order_by(ConsentRequest.id).limit(size)).all()
-            if not rows:
+            if not ids:
                 break
-            claimed = []
-            for row in rows:
-                if db.session.execute(update(ConsentRequest).where(
-                        ConsentRequest.id == row.id, ConsentRequest.reminders_sent == row.reminders_sent,
-                        ConsentRequest.state == ConsentRequestState.OPEN)
-                        .values(reminders_sent=step, last_reminded_at=now)).rowcount:
-                    claimed.append(row.id)
-                    mail.queue("consent.reminder", request_id=row.id, step=step)
+            claimed = _claim(ids, ConsentRequest.state == ConsentRequestState.OPEN,
+                             ConsentRequest.reminders_sent < step, reminders_sent=step, last_reminded_at=now)
+            for request_id in claimed:
+                mail.queue("consent.reminder", request_id=request_id, step=step)
             audit.record("system", "consent.reminders_queued", None,
                          {"step": step, "days": steps[step - 1], "count": len(claimed)})
             db.session.commit()
