@@ -11,10 +11,15 @@ from app.extensions import db
 from app.models import ConsentCampaign, ConsentMessage, ConsentRequest, ConsentRequestState, Member
 
 
+def _language(member: Member, request: ConsentRequest) -> str:
+    """The member's language now (they may have changed it since the campaign opened)."""
+    return (member.languages or [request.language])[0]
+
+
 def _context(request: ConsentRequest) -> tuple[Member, ConsentCampaign, dict]:
     member = db.session.get(Member, request.member_id)
     campaign = db.session.get(ConsentCampaign, request.campaign_id)
-    text = answers.campaign_text(campaign, request.language)
+    text = answers.campaign_text(campaign, _language(member, request))
     return member, campaign, {
         "name": member.application.display_name, "title": text.title, "note": text.change_note or "",
         "url": links.external_url("consent.request_page", campaign_id=campaign.id),
@@ -28,7 +33,7 @@ def request_letter(payload: dict) -> mail.Letter | None:
     if request is None or request.state != ConsentRequestState.OPEN:
         return None
     member, _campaign, context = _context(request)
-    return mail.Letter(to=member.application.email, language=request.language, template="consent_request",
+    return mail.Letter(to=member.application.email, language=_language(member, request), template="consent_request",
                        subject="The cooperative has changed its %(title)s: please read it and tell us",
                        context=context, target=f"member:{member.id}")
 
@@ -39,7 +44,7 @@ def reminder_letter(payload: dict) -> mail.Letter | None:
     if request is None or request.state != ConsentRequestState.OPEN:
         return None  # answered since the reminder was queued
     member, _campaign, context = _context(request)
-    return mail.Letter(to=member.application.email, language=request.language, template="consent_reminder",
+    return mail.Letter(to=member.application.email, language=_language(member, request), template="consent_reminder",
                        subject="A reminder: the cooperative's %(title)s has changed", context=context,
                        target=f"member:{member.id}")
 
@@ -51,9 +56,8 @@ def reply_letter(payload: dict) -> mail.Letter | None:
         return None
     request = db.session.get(ConsentRequest, message.request_id)
     member, _campaign, context = _context(request)
-    language = (member.languages or [request.language])[0]
-    context.update(reply=message.body, subject_args={"title": context["title"]})
-    return mail.Letter(to=member.application.email, language=language, template="consent_reply",
+    context.update(reply=message.body)
+    return mail.Letter(to=member.application.email, language=_language(member, request), template="consent_reply",
                        subject="About your concerns with the %(title)s", context=context,
                        target=f"member:{member.id}")
 

@@ -239,3 +239,16 @@ def test_consent_remind_command_runs_and_is_idempotent(app, publisher):
     assert first.exit_code == 0 and "consent reminders queued: 1" in first.output
     second = runner.invoke(args=["consent", "remind"])
     assert "consent reminders queued: 0" in second.output
+
+
+def test_a_reminder_follows_the_language_the_member_chose_since(mailbox, app, drain, form, publisher):
+    signed_up_member("beto", language="es", email="beto@example.org")
+    publisher.new_version("unity")
+    drain()
+    client = _client(app, form, "beto")
+    assert form.post(client, "/me/language", {"language": "en"}).status_code == 303
+    campaigns.remind(utcnow() + timedelta(days=15))
+    drain()
+    first, reminder = mailbox.to("beto@example.org")
+    assert first["Content-Language"] == "es" and reminder["Content-Language"] == "en"
+    assert "Statement of Unity" in reminder["Subject"]
