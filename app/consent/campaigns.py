@@ -119,11 +119,12 @@ def _language(languages: list | None) -> str:
 
 def send_first_emails(campaign_id: int) -> int:
     """Queue the campaign email of every request not mailed yet, a batch per transaction."""
-    sent = 0
+    sent, after = 0, 0
     size = _batch_size()
     while True:
+        # The id cursor guarantees progress even when a concurrent run claims a batch first.
         ids = db.session.scalars(select(ConsentRequest.id).where(
-            ConsentRequest.campaign_id == campaign_id, ConsentRequest.mailed_at.is_(None))
+            ConsentRequest.campaign_id == campaign_id, ConsentRequest.mailed_at.is_(None), ConsentRequest.id > after)
             .order_by(ConsentRequest.id).limit(size)).all()
         if not ids:
             campaign = db.session.get(ConsentCampaign, campaign_id)
@@ -132,6 +133,7 @@ def send_first_emails(campaign_id: int) -> int:
                 audit.record("system", "consent.campaign_mailed", f"consent_campaign:{campaign_id}", {})
                 db.session.commit()
             break
+        after = ids[-1]
         claimed = _claim(ids, ConsentRequest.mailed_at.is_(None), mailed_at=utcnow())
         for request_id in claimed:
             mail.queue("consent.request", request_id=request_id)
@@ -162,12 +164,15 @@ def remind(now: datetime | None = None) -> int:
     total = 0
     for step in range(len(steps), 0, -1):
         due_before = now - timedelta(days=steps[step - 1])
+        after = 0
         while True:
             ids = db.session.scalars(select(ConsentRequest.id).where(
                 ConsentRequest.state == ConsentRequestState.OPEN, ConsentRequest.mailed_at <= due_before,
-                ConsentRequest.reminders_sent < step).order_by(ConsentRequest.id).limit(size)).all()
+                ConsentRequest.reminders_sent < step, ConsentRequest.id > after)
+                .order_by(ConsentRequest.id).limit(size)).all()
             if not ids:
                 break
+            after = ids[-1]
             claimed = _claim(ids, ConsentRequest.state == ConsentRequestState.OPEN,
                              ConsentRequest.reminders_sent < step, reminders_sent=step, last_reminded_at=now)
             for request_id in claimed:

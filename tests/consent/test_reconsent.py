@@ -252,3 +252,13 @@ def test_a_reminder_follows_the_language_the_member_chose_since(mailbox, app, dr
     first, reminder = mailbox.to("beto@example.org")
     assert first["Content-Language"] == "es" and reminder["Content-Language"] == "en"
     assert "Statement of Unity" in reminder["Subject"]
+
+
+def test_a_late_run_sends_one_reminder_for_the_latest_step_not_one_per_step_missed(app, publisher):
+    signed_up_member("ana", email="ana@example.org")
+    publisher.new_version("unity")
+    assert campaigns.remind(utcnow() + timedelta(days=50)) == 1
+    assert campaigns.remind(utcnow() + timedelta(days=500)) == 0
+    assert db.session.scalar(select(ConsentRequest.reminders_sent)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Outbox)
+                             .where(Outbox.payload["message"].as_string() == "consent.reminder")) == 1
