@@ -88,7 +88,7 @@ def test_hostile_answers_are_refused_with_a_message_and_record_nothing(app, form
         assert page.status_code == 200 and "The text changed while you were reading it" in page.get_data(as_text=True)
     assert client.post(f"{url}/accept", data={"language": "en", "sha256": sha}).status_code == 400  # no CSRF token
     assert db.session.scalar(select(func.count()).select_from(Consent).where(Consent.member_id.is_not(None))) == 0
-    assert db.session.scalar(select(ConsentRequest.state).where(ConsentRequest.member_id == 1)) == "open"
+    assert set(db.session.scalars(select(ConsentRequest.state))) == {"open"}
     # A message at the limit, with line breaks, is fine and kept as written.
     fine = "Línea uno.\r\nLínea dos con <b>etiquetas</b> & comillas \"dobles\".\n" + "y" * 50
     assert form.post(client, f"{url}/concerns", {"message": fine}, get_url=url).status_code == 303
@@ -108,7 +108,7 @@ def test_concerns_then_accepting_is_allowed_but_accepting_twice_is_one_answer(ap
     again = form.post(client, f"{url}/concerns", {"message": "Otra vez."}, get_url=url, follow_redirects=True)
     assert "Ya respondiste" in again.get_data(as_text=True)
     assert _count(ConsentMessage) == 1
-    assert db.session.scalar(select(ConsentRequest.state).where(ConsentRequest.member_id == 2)) == "accepted"
+    assert sorted(db.session.scalars(select(ConsentRequest.state))) == ["accepted", "open"]  # Beto's, Ana's
 
 
 def test_the_other_language_is_one_click_away_and_its_acceptance_records_that_text(app, form, campaign):
@@ -220,3 +220,24 @@ def test_the_difference_shows_paragraphs_removed_and_added_and_counts_the_rest()
     assert changes == [("same", ("One.",)), ("removed", ("Two.",)), ("added", ("Two, changed.",)),
                        ("same", ("Three.", "Four.")), ("added", ("Five.",))]
     assert [c.op for c in answers.difference(None, "A.\n\nB.")] == ["added"]
+
+
+def test_the_pages_have_unique_ids_and_a_label_for_every_input(app, form, staff, campaign):
+    _concern(app, form, campaign)
+    cata = signed_up_member("cata", email="cata@example.org")  # joined later; asked by hand here
+    db.session.execute(ConsentRequest.__table__.insert().values(
+        campaign_id=campaign.id, member_id=cata.id, language="en", state="open", created_at=campaign.opened_at,
+        reminders_sent=0))
+    db.session.commit()
+    client = _client(app, form, "cata")
+    form.post(client, f"/me/consent/{campaign.id}/concerns", {"message": "Otra."}, get_url=f"/me/consent/{campaign.id}")
+    support = _staff(app, form, staff, "sue", "support")
+    pages = [_client(app, form, "ana").get(f"/me/consent/{campaign.id}").get_data(as_text=True),
+             support.get(f"/consent/{campaign.id}/concerns").get_data(as_text=True),
+             support.get("/consent/").get_data(as_text=True)]
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        for textarea in re.findall(r'<textarea[^>]*id="([^"]+)"', page):
+            assert f'for="{textarea}"' in page
+    assert pages[1].count("<textarea") == 2
