@@ -69,7 +69,8 @@ def concern_letter(payload: dict) -> mail.Letter | None:
         return None
     request = db.session.get(ConsentRequest, message.request_id)
     member = db.session.get(Member, request.member_id)
-    return mail.Letter(to=current_app.config["SUPPORT_EMAIL"], language="en", template="consent_concern",
+    config = current_app.config
+    return mail.Letter(to=config["SUPPORT_EMAIL"], language=config["SUPPORT_LANGUAGE"], template="consent_concern",
                        subject="A member has concerns about a changed document",
                        context={"uid": member.uid,
                                 "url": links.external_url("consent_staff.concerns", campaign_id=request.campaign_id)},

@@ -1,7 +1,7 @@
 """Support's and leadership's side of re-consent: each campaign's progress, the concerns, replies.
 
-Leadership sees counts only, with any count below SUPPRESS_BELOW hidden; support also sees the members who
-raised concerns and answers them by email (the reply is kept in the conversation and audited).
+Leadership sees counts only, through app/leadership/suppression.py (small counts hidden, others rounded);
+support also sees the members who raised concerns and answers them by email (kept, mailed, audited).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from app import audit, mail
 from app.extensions import db
 from app.i18n import LANGUAGES
+from app.leadership import suppression
 from app.models import ConsentCampaign, ConsentMessage, ConsentRequest, ConsentRequestState, Member
 from app.refusals import Refused
 
-SUPPRESS_BELOW = 5
 MAX_ID = 2**31 - 1
 STATES = tuple(ConsentRequestState)
 
@@ -62,9 +62,24 @@ def progress() -> list[Progress]:
     return list(out.values())
 
 
-def suppressed(n: int) -> int | None:
-    """A count as leadership may see it: None (shown as "fewer than 5") when 0 < n < SUPPRESS_BELOW."""
-    return None if 0 < n < SUPPRESS_BELOW else n
+def _shown(count: int, protected: bool) -> str:
+    return suppression.display(suppression.protect(count)) if protected else str(count)
+
+
+def figures(p: Progress, *, protected: bool) -> dict[tuple[str, str], str]:
+    """The campaign's counts as the page shows them: (language, state), ("all", state), ("all", "total"),
+    ("reminder", step). Protected (leadership): each state's languages are a partition of its total."""
+    out = {}
+    for state in map(str, STATES):
+        column = {language: row[state] for language, row in p.counts.items()}
+        cells = suppression.protect_rows(column, partition=True) if protected else {}
+        for language, count in column.items():
+            out[(language, state)] = suppression.display(cells[language]) if protected else str(count)
+        out[("all", state)] = _shown(p.by_state[state], protected)
+    out[("all", "total")] = _shown(p.total, protected)
+    for step, count in p.reminders.items():
+        out[("reminder", str(step))] = _shown(count, protected)
+    return out
 
 
 @dataclass

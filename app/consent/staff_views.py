@@ -34,9 +34,10 @@ def progress():
     # Leadership alone sees counts only, small ones suppressed; support (with or without leadership) sees all.
     counts_only = not current_user.has_role(Role.SUPPORT)
     staff.record_view(current_user.uid, "progress")
-    return render_template("consent/progress.html", campaigns=staff.progress(), counts_only=counts_only,
-                           shown=staff.suppressed if counts_only else (lambda n: n),
-                           threshold=staff.SUPPRESS_BELOW, **_common())
+    campaigns = staff.progress()
+    figures = {p.campaign.id: staff.figures(p, protected=counts_only) for p in campaigns}
+    return render_template("consent/progress.html", campaigns=campaigns, counts_only=counts_only, figures=figures,
+                           **_common())
 
 
 def _campaign(campaign_id: int) -> ConsentCampaign:
