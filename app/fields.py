@@ -45,11 +45,3 @@ class WholeNumberField(IntegerField):
         super().process_formdata(valuelist)
         if isinstance(self.data, int) and abs(self.data) > self.FAR:
             self.data = self.FAR if self.data > 0 else -self.FAR
-
-
-def text_block(_form, field) -> None:
-    """Refuse control characters other than line breaks and tabs in a multi-line text (a NUL byte is
-    refused by PostgreSQL: it would be a 500, not a message)."""
-    value = field.data
-    if value and any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-        raise ValidationError(_l("Use plain text without control characters"))

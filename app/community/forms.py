@@ -10,7 +10,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app import labels
-from app.fields import MultiCheckboxField, single_line
+from app.fields import MultiCheckboxField, plain_text, single_line
 from app.i18n import LANGUAGES
 
 ABOUT_MAX = 500
@@ -18,7 +18,7 @@ ABOUT_MAX = 500
 
 def _about(label) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=ABOUT_MAX, message=_l(
-        "Use at most %(count)s characters", count=ABOUT_MAX))], render_kw={"maxlength": ABOUT_MAX})
+        "Use at most %(count)s characters", count=ABOUT_MAX)), plain_text], render_kw={"maxlength": ABOUT_MAX})
 
 
 class ProfileForm(FlaskForm):
@@ -49,7 +49,8 @@ class ProfileForm(FlaskForm):
 class ContactForm(FlaskForm):
     body = TextAreaField(_l("Your message"), validators=[
         InputRequired(_l("Write your message")),
-        Length(max=2000, message=_l("Use at most %(count)s characters", count=2000))], render_kw={"maxlength": 2000})
+        Length(max=2000, message=_l("Use at most %(count)s characters", count=2000)), plain_text],
+        render_kw={"maxlength": 2000})
 
 
 class ReportForm(FlaskForm):

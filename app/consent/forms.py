@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from app.fields import text_block
+from app.fields import plain_text
 
 
 class AcceptForm(FlaskForm):
@@ -26,12 +26,12 @@ def _capped(_form, field) -> None:
 
 class ConcernForm(FlaskForm):
     message = TextAreaField(_l("What concerns you?"), validators=[
-        DataRequired(_l("Write what concerns you, so that support can answer you")), _capped, text_block])
+        DataRequired(_l("Write what concerns you, so that support can answer you")), _capped, plain_text])
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your answer (sent to the member by email, in their language as you write it)"),
-                         validators=[DataRequired(_l("Write your answer to the member")), _capped, text_block])
+                         validators=[DataRequired(_l("Write your answer to the member")), _capped, plain_text])
     after = HiddenField()  # the id of the last message the page showed
 
     def after_id(self) -> int:

@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, DecimalField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.dues.followup import AGREEMENTS, CHANNELS, CURRENCIES, METHODS
-from app.fields import single_line
+from app.fields import plain_text, single_line
 
 STANDING_LABELS = {"current": _l("Up to date"), "due_soon": _l("Due soon"), "grace": _l("In the grace period"),
                    "at_risk": _l("At risk"), "suspended": _l("Suspended"), "waived": _l("Waived")}
@@ -41,7 +41,7 @@ class ContactForm(FlaskForm):
     channel = SelectField(_l("How"), choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS])
     summary = TextAreaField(_l("What you talked about"), validators=[
         InputRequired(_l("Write what you talked about")),
-        Length(max=2000, message=_l("Use at most %(count)s characters", count=2000))])
+        Length(max=2000, message=_l("Use at most %(count)s characters", count=2000)), plain_text])
     agreed = SelectField(_l("What you agreed"), choices=[(a, AGREED_LABELS[a]) for a in AGREEMENTS])
 
 
@@ -53,7 +53,7 @@ class SuspendForm(FlaskForm):
 class WaiverForm(FlaskForm):
     reason = TextAreaField(_l("Why the waiver"), validators=[
         InputRequired(_l("Write why the waiver is granted")),
-        Length(max=1000, message=_l("Use at most %(count)s characters", count=1000))])
+        Length(max=1000, message=_l("Use at most %(count)s characters", count=1000)), plain_text])
 
 
 class ImportForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, RadioField, String
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import labels
-from app.fields import MultiCheckboxField, WholeNumberField, single_line
+from app.fields import MultiCheckboxField, WholeNumberField, plain_text, single_line
 from app.i18n import LANGUAGES
 from app.members.forms import SetPasswordForm
 
@@ -72,7 +72,8 @@ class ForgotPasswordForm(FlaskForm):
 
 class LeaveForm(FlaskForm):
     reason = TextAreaField(_l("Would you tell us why? It helps the cooperative learn"), validators=[
-        Optional(), Length(max=1000, message=_l("Use at most 1,000 characters"))], render_kw={"maxlength": 1000})
+        Optional(), Length(max=1000, message=_l("Use at most 1,000 characters")), plain_text],
+        render_kw={"maxlength": 1000})
     confirm = BooleanField(_l("I want to leave the cooperative"), validators=[
         DataRequired(_l("Tick the box to confirm that you want to leave"))])
 

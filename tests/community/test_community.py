@@ -184,3 +184,11 @@ def test_members_who_both_opted_in_are_introduced_once_in_their_languages(mailbo
     assert to_dani["Subject"].startswith("Te presentamos a Ana") and "dani@example.org" not in str(to_ana)
     assert "Vivienda e inquilinos" in to_ana.get_body(("plain",)).get_content()
     assert mailbox.to("beto@example.org") == []  # beto never asked to be introduced
+
+
+def test_nul_and_control_characters_in_text_areas_are_a_field_error_not_a_500(app, form, three):
+    (ana_member, ana), (_, beto), _ = three
+    assert save_profile(form, ana, visible="y", about_en="a\x00b").status_code == 400
+    profile = db.session.scalar(select(CommunityProfile).where(CommunityProfile.member_id == ana_member.id))
+    assert form.post(beto, f"/community/members/{profile.id}/write", {"body": "hola\x00"}).status_code == 400
+    assert form.post(ana, "/me/leave", {"reason": "me voy\x00", "confirm": "y"}).status_code == 400

@@ -74,7 +74,7 @@ def test_hostile_answers_are_refused_with_a_message_and_record_nothing(app, form
     limit = app.config["CONSENT_MESSAGE_MAX_CHARS"]
     for message, wording in [("", "Write what concerns you"), ("   \n\t ", "Write what concerns you"),
                              ("x" * (limit + 1), f"Use at most {limit} characters"),
-                             ("hola\x00mundo", "without control characters"), ("a\x1b[31mb", "control characters")]:
+                             ("hola\x00mundo", "Remove the control characters"), ("a\x1b[31mb", "control characters")]:
         page = form.post(client, f"{url}/concerns", {"message": message}, get_url=url)
         assert page.status_code == 400, repr(message[:10])
         text = page.get_data(as_text=True)
