@@ -14,7 +14,20 @@ from sqlalchemy import select
 from app import audit
 from app.extensions import db
 from app.i18n import LANGUAGES
-from app.models import Consent, DocumentVersion, Member, MemberCommitment
+from app.models import (
+    CommunityProfile,
+    Consent,
+    ConsentCampaign,
+    ConsentMessage,
+    ConsentRequest,
+    ContactMessage,
+    DocumentVersion,
+    DuesAccount,
+    DuesPlan,
+    Member,
+    MemberCommitment,
+    Payment,
+)
 
 MAX_HISTORY = 50  # commitment changes shown on the page; the data download has them all
 
@@ -165,4 +178,54 @@ def data_export(member: Member) -> dict:
         "services": [
             {"kind": r.kind, "state": str(r.state), "params": dict(r.params or {}), "requested_at": _iso(r.created_at)}
             for r in member.service_requests],
+        "reconsent": _reconsent(member),
+        "dues": _dues(member),
+        "community": _community(member),
+    }
+
+
+def _reconsent(member: Member) -> list[dict]:
+    """Each time the cooperative asked them again, their answer, and the conversation with support (support's
+    side as "support": the member's data, not the staff's names)."""
+    out = []
+    asked = (select(ConsentRequest, ConsentCampaign)
+             .join(ConsentCampaign, ConsentCampaign.id == ConsentRequest.campaign_id)
+             .where(ConsentRequest.member_id == member.id).order_by(ConsentRequest.id))
+    for request, campaign in db.session.execute(asked).tuples():
+        messages = db.session.scalars(select(ConsentMessage).where(ConsentMessage.request_id == request.id)
+                                      .order_by(ConsentMessage.id))
+        out.append({"document": campaign.kind, "version": campaign.version, "answer": str(request.state),
+                    "asked_at": _iso(request.created_at), "answered_at": _iso(request.answered_at),
+                    "messages": [{"from": "you" if m.from_member else "support", "body": m.body,
+                                  "at": _iso(m.created_at)} for m in messages]})
+    return out
+
+
+def _dues(member: Member) -> dict:
+    account = db.session.get(DuesAccount, member.id)
+    plans = db.session.scalars(select(DuesPlan).where(DuesPlan.member_id == member.id).order_by(DuesPlan.id))
+    payments = db.session.scalars(select(Payment).where(Payment.member_id == member.id).order_by(Payment.id))
+    return {
+        "standing": str(account.standing) if account else None,
+        "paid_until": account.paid_until.isoformat() if account else None,
+        "plans": [{"amount_minor": p.amount_minor, "currency": p.currency, "period": p.period, "waived": p.waived,
+                   "since": _iso(p.created_at)} for p in plans],
+        "payments": [{"amount_minor": p.amount_minor, "currency": p.currency, "method": p.method,
+                      "reference": p.reference, "paid_on": p.paid_on.isoformat()} for p in payments],
+    }
+
+
+def _community(member: Member) -> dict:
+    """Their profile and the messages they sent (whom to is another member's data, so it is left out)."""
+    profile = db.session.scalar(select(CommunityProfile).where(CommunityProfile.member_id == member.id))
+    sent = db.session.scalars(select(ContactMessage).where(ContactMessage.sender_id == member.id)
+                              .order_by(ContactMessage.id))
+    return {
+        "profile": None if profile is None else {
+            "visible": profile.visible, "contactable": profile.contactable, "introductions": profile.introductions,
+            "display_name": profile.display_name, "pronouns": profile.pronouns, "region": profile.region,
+            "languages": list(profile.languages or []), "movements": list(profile.movements or []),
+            "working_groups": list(profile.working_groups or []), "about_en": profile.about_en,
+            "about_es": profile.about_es},
+        "messages_sent": [{"body": m.body, "at": _iso(m.created_at)} for m in sent],
     }

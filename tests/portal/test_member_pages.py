@@ -272,3 +272,40 @@ def test_a_forgotten_password_is_reset_by_a_one_time_link_in_the_members_languag
     assert [e.actor for e in requested] == ["member:lupe", "anonymous"]
     assert token not in json.dumps([e.details for e in requested])
     assert form.post(client, "/me/forgot-password", {"identity": ""}).status_code == 400
+
+
+def test_the_data_download_includes_dues_re_consent_and_community_but_not_whom_they_wrote_to(app, rosa, rosa_client):
+    from datetime import date
+
+    from app.dues import followup
+    from app.models import (
+        CommunityProfile,
+        ConsentCampaign,
+        ConsentMessage,
+        ConsentRequest,
+        ContactMessage,
+    )
+
+    lucia = signed_up_member("lucia", email="lucia@example.org")
+    followup.record_payment(rosa, "sue", amount_minor=2500, currency="USD", method="card", reference="ch_9",
+                            paid_on=date(2026, 11, 30))
+    db.session.add(CommunityProfile(member_id=rosa.id, visible=True, display_name="Rosa M.", about_es="Hola"))
+    db.session.add(ContactMessage(sender_id=rosa.id, recipient_id=lucia.id, body="¿Vienes a la asamblea?"))
+    campaign = ConsentCampaign(kind="unity", version=2)
+    db.session.add(campaign)
+    db.session.flush()
+    request = ConsentRequest(campaign_id=campaign.id, member_id=rosa.id, language="en", state="concerns")
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(ConsentMessage(request_id=request.id, from_member=False, author="sue", body="Gracias por escribir"))
+    db.session.commit()
+    data = rosa_client.get("/me/data.json").get_json()
+    assert data["dues"]["payments"][0] == {"amount_minor": 2500, "currency": "USD", "method": "card",
+                                           "reference": "ch_9", "paid_on": "2026-11-30"}
+    assert data["community"]["profile"]["display_name"] == "Rosa M."
+    assert data["community"]["messages_sent"][0]["body"] == "¿Vienes a la asamblea?"
+    assert data["reconsent"][0]["answer"] == "concerns"
+    assert data["reconsent"][0]["messages"] == [{"from": "support", "body": "Gracias por escribir",
+                                                 "at": data["reconsent"][0]["messages"][0]["at"]}]
+    body = json.dumps(data, ensure_ascii=False)
+    assert "lucia" not in body and "sue" not in body
