@@ -35,6 +35,15 @@ def _remember_choice() -> None:
         session["lang"] = chosen
 
 
+def fresh_session() -> None:
+    """Empty the cookie session on sign-in and sign-out (nothing from before, e.g. a planted session,
+    carries over), keeping only the person's language choice."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def long_date(value) -> str:
     """"1 December 2026" / "1 de diciembre de 2026", in the language being rendered (pages and emails):
     what people read; staff tables keep ISO dates."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,6 +10,7 @@ from app.auth import bp, services
 from app.auth.access import Role, safe_next
 from app.auth.forms import SignInForm, SignOutForm
 from app.extensions import limiter
+from app.i18n import fresh_session
 from app.ratekeys import keyed
 
 
@@ -45,11 +46,7 @@ def login():
             form.username.errors = [message]
             form.password.data = ""
             return render_template("auth/login.html", form=form), 200
-        # A fresh cookie session on sign-in: nothing from before (a planted session) carries over.
-        language = session.get("lang")
-        session.clear()
-        if language:
-            session["lang"] = language
+        fresh_session()
         login_user(user)
         return redirect(safe_next(form.next.data) or _home_for(user), 303)
     return render_template("auth/login.html", form=form)
@@ -61,8 +58,5 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         services.sign_out(current_user.session_id)
     logout_user()
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    fresh_session()
     return redirect(url_for("auth.login"), 303)

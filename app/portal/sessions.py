@@ -19,6 +19,7 @@ from app import audit, directory
 from app.auth.access import safe_next
 from app.extensions import db
 from app.hashing import sha256_hex
+from app.i18n import fresh_session
 from app.models import Application, ApplicationState, Member, MemberSession, MemberState, utcnow
 from app.refusals import Refused
 
@@ -120,11 +121,8 @@ def load(raw: object) -> Member | None:
 
 
 def start(raw: str) -> None:
-    """Put a new session id in a fresh cookie session (nothing from before, e.g. a planted session, carries over)."""
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    """Put a new session id in a fresh cookie session (app/i18n.fresh_session)."""
+    fresh_session()
     session[COOKIE_KEY] = raw
 
 

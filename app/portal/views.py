@@ -18,6 +18,7 @@ from app.dues import followup as dues_followup
 from app.dues.emails import instructions
 from app.dues.forms import STANDING_LABELS, AmountForm
 from app.extensions import db, limiter
+from app.i18n import fresh_session
 from app.members import leaving
 from app.members.activation import MIN_PASSWORD_LENGTH
 from app.portal import account, bp, services, sessions
@@ -77,10 +78,7 @@ def sign_out():
     form = SignOutForm()
     if form.validate_on_submit():
         sessions.sign_out(session.get(sessions.COOKIE_KEY))
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("portal.sign_in"), 303)
 
