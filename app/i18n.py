@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from flask import Flask, request, session
 from flask_babel import format_date, get_locale
 
@@ -50,9 +52,24 @@ def long_date(value) -> str:
     return format_date(value, format="long") if value is not None else "—"
 
 
+# Numbers are written as in the US and in Mexico (1,250.00 in both): Spanish here is Mexican and US Latino
+# Spanish, not Spain's 1.250,00.
+NUMBER_LOCALES = {"en": "en_US", "es": "es_MX"}
+
+
+def money(amount_minor: int | None, currency: str) -> str:
+    """An amount kept in minor units (cents, centavos), never through a float, with its ISO code after it:
+    "1,250.00 MXN". A "$" alone would be ambiguous here, where it means pesos to some and dollars to others."""
+    if amount_minor is None:
+        return "—"
+    number = format_decimal(Decimal(amount_minor) / 100, format="#,##0.00", locale=NUMBER_LOCALES[current_language()])
+    return f"{number}\u00a0{currency}"
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_choice)
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(money, "money")
 
     @app.context_processor
     def _language_context() -> dict:

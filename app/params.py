@@ -23,6 +23,7 @@ MAX_TEXT = 200
 # Control characters never belong in a filter; NUL cannot even be stored in PostgreSQL text.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 DIGITS = re.compile(r"\d{1,19}", re.ASCII)
 
 
@@ -42,6 +43,8 @@ def message(error: BadParameter) -> str:
         "not_a_number": lambda: _("“%(name)s” must be a whole number from %(low)d to %(high)d.",
                                   name=name, low=info.get("low", 1), high=info.get("high", MAX_ID)),
         "bad_date": lambda: _("“%(name)s” must be a date written YYYY-MM-DD, for example 2026-03-31.", name=name),
+        "bad_month": lambda: _("“%(name)s” must be a month written YYYY-MM, for example 2026-03.", name=name),
+        "bad_range": lambda: _("“%(name)s” comes before the start of the range.", name=name),
         "bad_cursor": lambda: _("“%(name)s” is not a page of this list. Go back to the first page.", name=name),
         "too_long": lambda: _("“%(name)s” must be %(max)d characters or fewer.", name=name,
                               max=info.get("max", MAX_TEXT)),
@@ -112,6 +115,18 @@ def day(raw: str | None, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise BadParameter("bad_date", name) from None
+
+
+def month(raw: str | None, name: str) -> date | None:
+    """A month written YYYY-MM, as its first day (years 1 to 9999); absent or empty gives None."""
+    if not raw:
+        return None
+    try:
+        if not MONTH.fullmatch(raw):
+            raise ValueError(raw)
+        return date(int(raw[:4]), int(raw[5:]), 1)
+    except ValueError:
+        raise BadParameter("bad_month", name) from None
 
 
 def day_start(value: date) -> datetime:

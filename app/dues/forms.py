@@ -12,6 +12,8 @@ from app.fields import plain_text, single_line
 
 STANDING_LABELS = {"current": _l("Up to date"), "due_soon": _l("Due soon"), "grace": _l("In the grace period"),
                    "at_risk": _l("At risk"), "suspended": _l("Suspended"), "waived": _l("Waived")}
+# "150.00 MXN a month": how a plan's period reads after its amount.
+PERIOD_LABELS = {"month": _l("a month"), "quarter": _l("a quarter"), "year": _l("a year")}
 METHOD_LABELS = {"card": _l("Card"), "paypal": _l("PayPal"), "check": _l("Check"), "transfer": _l("Bank transfer"),
                  "cash": _l("Cash")}
 CHANNEL_LABELS = {"call": _l("Phone call"), "email": _l("Email"), "meeting": _l("Meeting"), "message": _l("Message")}

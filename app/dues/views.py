@@ -10,12 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import Role, role_required
-from app.dues import accounts, bp, followup, imports
+from app.dues import accounts, bp, followup, imports, totals
 from app.dues.accounts import current_plan, open_account, to_minor
 from app.dues.forms import (
     AGREED_LABELS,
     CHANNEL_LABELS,
     METHOD_LABELS,
+    PERIOD_LABELS,
     STANDING_LABELS,
     ContactForm,
     ImportForm,
@@ -24,7 +25,7 @@ from app.dues.forms import (
     WaiverForm,
 )
 from app.extensions import db
-from app.models import DuesAccount, DuesStanding, Member
+from app.models import DuesAccount, DuesStanding, Member, utcnow
 
 AT_RISK_PAGE = 200
 
@@ -52,7 +53,7 @@ def at_risk():
         .order_by(DuesAccount.paid_until, Member.id).limit(AT_RISK_PAGE)).all()
     contacts = {m.id: followup.contacts(m)[:1] for m, _a in rows}
     return render_template("dues/at_risk.html", rows=rows, contacts=contacts, agreed=AGREED_LABELS,
-                           standings=STANDING_LABELS)
+                           standings=STANDING_LABELS, received=totals.received(utcnow().date()))
 
 
 @bp.route("/members/<int:member_id>", methods=["GET", "POST"])
@@ -92,7 +93,7 @@ def member_dues(member_id: int):
     return render_template("dues/member.html", member=member, account=account, plan=current_plan(member),
                            payments=payments, contacts=followup.contacts(member), forms=forms,
                            methods=METHOD_LABELS, channels=CHANNEL_LABELS, agreed=AGREED_LABELS,
-                           standings=STANDING_LABELS), \
+                           standings=STANDING_LABELS, periods=PERIOD_LABELS), \
         400 if failed else 200
 
 

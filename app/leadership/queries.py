@@ -1,6 +1,8 @@
 """The membership in aggregate, counted by the database (GROUP BY), never row by row in Python.
 
-The population is every member who has not left, optionally filtered by country, language and kind.
+The population is every member who has not left, optionally filtered by country, language, kind and the
+months they joined in (whole months only: a range that ends on a chosen day would let two ranges a day
+apart be subtracted to single out the people who joined that day).
 A member's current commitments are their latest member_commitment row, or what they stated when they
 applied (commitment and application.movements). Counts leave here raw: app/leadership/suppression.py
 decides what may be shown.
@@ -9,10 +11,11 @@ decides what may be shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, text
 
+from app.dues import totals
 from app.extensions import db
 from app.models import utcnow
 from app.models.base import UTCDateTime
@@ -23,9 +26,30 @@ class Filters:
     country: str | None = None
     language: str | None = None
     kind: str | None = None
+    joined_from: date | None = None  # the first day of the first month counted
+    joined_until: date | None = None  # the first day of the last month counted
 
     def args(self) -> dict[str, str]:
+        """The filters as the query string writes them (links to the CSV exports carry them on)."""
+        out = {k: v for k, v in (("country", self.country), ("language", self.language), ("kind", self.kind)) if v}
+        if self.joined_from:
+            out["from"] = self.joined_from.strftime("%Y-%m")
+        if self.joined_until:
+            out["until"] = self.joined_until.strftime("%Y-%m")
+        return out
+
+    def columns(self) -> dict[str, str]:
+        """The application columns filtered on, by name."""
         return {k: v for k, v in (("country", self.country), ("language", self.language), ("kind", self.kind)) if v}
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) of the months joined in, as instants; None where the range is open."""
+        start = datetime.combine(self.joined_from, datetime.min.time()) if self.joined_from else None
+        end = None
+        if self.joined_until and self.joined_until < date(9999, 12, 1):
+            following = (self.joined_until.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = datetime.combine(following, datetime.min.time())
+        return start, end
 
 
 # The members counted, with their current commitment columns (mc: latest change, c: stated when applying).
@@ -42,20 +66,40 @@ WHERE m.state != 'left'
 
 def _where(filters: Filters) -> str:
     # Only our own column names go into the text; the values are bound parameters (see _params).
-    return "".join(f" AND a.{name} = :{name}" for name in filters.args())
+    return "".join(f" AND a.{name} = :{name}" for name in filters.columns())
+
+
+def _joined_where(filters: Filters, column: str = "m.member_since") -> str:
+    start, end = filters.window()
+    return (f" AND {column} >= :joined_start" if start else "") + (f" AND {column} < :joined_end" if end else "")
 
 
 def _params(filters: Filters) -> dict:
-    return filters.args()
+    start, end = filters.window()
+    window = {k: v for k, v in (("joined_start", start), ("joined_end", end)) if v}
+    return {**filters.columns(), **window}
+
+
+def _bound(query, filters: Filters):
+    """The query with the window's instants bound as the models bind datetimes."""
+    start, end = filters.window()
+    names = [n for n, v in (("joined_start", start), ("joined_end", end)) if v]
+    return query.bindparams(*_moments(*names)) if names else query
 
 
 def _base(filters: Filters) -> str:
-    return BASE + _where(filters)
+    return BASE + _where(filters) + _joined_where(filters)
+
+
+def _run(sql: str, filters: Filters, extra: dict | None = None, moments: tuple[str, ...] = ()):
+    query = _bound(text(sql), filters)
+    if moments:
+        query = query.bindparams(*_moments(*moments))
+    return db.session.execute(query, {**_params(filters), **(extra or {})})
 
 
 def _grouped(expression: str, filters: Filters) -> dict[str, int]:
-    rows = db.session.execute(text(f"SELECT {expression} AS k, COUNT(*) {_base(filters)} GROUP BY {expression}"),  # noqa: S608
-                              _params(filters))
+    rows = _run(f"SELECT {expression} AS k, COUNT(*) {_base(filters)} GROUP BY {expression}", filters)  # noqa: S608
     return {str(key): int(count) for key, count in rows if key is not None}
 
 
@@ -69,13 +113,12 @@ def _items(json_expression: str) -> str:
 def _list_counts(json_expression: str, filters: Filters) -> dict[str, int]:
     """Members per value of a JSON list column (a member with two movements counts in both rows)."""
     base = _base(filters).replace("WHERE m.state", f"{_items(json_expression)}\nWHERE m.state", 1)
-    rows = db.session.execute(text(f"SELECT item.value, COUNT(DISTINCT m.id) {base} GROUP BY item.value"),  # noqa: S608
-                              _params(filters))
+    rows = _run(f"SELECT item.value, COUNT(DISTINCT m.id) {base} GROUP BY item.value", filters)  # noqa: S608
     return {str(key): int(count) for key, count in rows}
 
 
 def total(filters: Filters) -> int:
-    return int(db.session.execute(text(f"SELECT COUNT(*) {_base(filters)}"), _params(filters)).scalar_one())  # noqa: S608
+    return int(_run(f"SELECT COUNT(*) {_base(filters)}", filters).scalar_one())  # noqa: S608
 
 
 def by_country(filters: Filters) -> dict[str, int]:
@@ -112,8 +155,7 @@ def by_hours(filters: Filters) -> dict[str, int]:
 
 
 def hours_pledged(filters: Filters) -> int:
-    return int(db.session.execute(text(f"SELECT COALESCE(SUM({HOURS}), 0) {_base(filters)}"),  # noqa: S608
-                                  _params(filters)).scalar_one())
+    return int(_run(f"SELECT COALESCE(SUM({HOURS}), 0) {_base(filters)}", filters).scalar_one())  # noqa: S608
 
 
 AGE_BUCKETS = ("under-1", "1-2", "2-5", "5+")
@@ -123,10 +165,9 @@ def by_membership_age(filters: Filters) -> dict[str, int]:
     now = utcnow()
     bucket = ("CASE WHEN m.member_since >= :y1 THEN 'under-1' WHEN m.member_since >= :y2 THEN '1-2' "
               "WHEN m.member_since >= :y5 THEN '2-5' ELSE '5+' END")
-    query = text(f"SELECT {bucket}, COUNT(*) {_base(filters)} GROUP BY {bucket}").bindparams(  # noqa: S608
-        *_moments("y1", "y2", "y5"))
-    rows = db.session.execute(query, {**_params(filters), "y1": now - timedelta(days=365),
-                                      "y2": now - timedelta(days=730), "y5": now - timedelta(days=1826)})
+    rows = _run(f"SELECT {bucket}, COUNT(*) {_base(filters)} GROUP BY {bucket}", filters,  # noqa: S608
+                {"y1": now - timedelta(days=365), "y2": now - timedelta(days=730), "y5": now - timedelta(days=1826)},
+                moments=("y1", "y2", "y5"))
     return {str(key): int(count) for key, count in rows}
 
 
@@ -150,12 +191,11 @@ def joins_and_departures(filters: Filters) -> tuple[dict[str, int], dict[str, in
     first = months()[0]
     since = utcnow().replace(year=int(first[:4]), month=int(first[5:]), day=1, hour=0, minute=0, second=0,
                              microsecond=0)
-    params = {**_params(filters), "since": since}
     who = _base(filters).replace("WHERE m.state != 'left'", "WHERE 1 = 1", 1)
-    joined = db.session.execute(text(f"SELECT m.member_since {who} AND m.member_since >= :since")  # noqa: S608
-                                .bindparams(*_moments("since")), params)
-    left = db.session.execute(text(f"SELECT m.leaves_at {who} AND m.state = 'left' AND m.leaves_at >= :since")  # noqa: S608
-                              .bindparams(*_moments("since")), params)
+    joined = _run(f"SELECT m.member_since {who} AND m.member_since >= :since", filters, {"since": since},  # noqa: S608
+                  moments=("since",))
+    left = _run(f"SELECT m.leaves_at {who} AND m.state = 'left' AND m.leaves_at >= :since", filters,  # noqa: S608
+                {"since": since}, moments=("since",))
 
     def per_month(rows) -> dict[str, int]:
         counts = dict.fromkeys(months(), 0)
@@ -176,41 +216,46 @@ def _json_true(column: str, key: str) -> str:
 
 
 def funnel(filters: Filters, steps: tuple[str, ...], since) -> dict[str, int]:
-    """Applications started since `since`: how many verified their address, finished each wizard step,
-    were sent, and were approved (the same applications at every step, so the drop-off reads down)."""
-    where = "WHERE a.created_at >= :since" + _where(filters)
+    """Applications started since `since` (or in the months chosen): how many verified their address,
+    finished each wizard step, were sent, and were approved (the same applications at every step, so the
+    drop-off reads down)."""
+    where = ("WHERE 1 = 1" if filters.joined_from else "WHERE a.created_at >= :since") + _where(filters) + \
+        _joined_where(filters, "a.created_at")
     columns = ["COUNT(*)", "SUM(CASE WHEN a.email_verified_at IS NOT NULL THEN 1 ELSE 0 END)"]
     columns += [f"SUM(CASE WHEN {_json_true('a.progress', step)} THEN 1 ELSE 0 END)" for step in steps]
     columns += ["SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END)",
                 "SUM(CASE WHEN a.state = 'approved' THEN 1 ELSE 0 END)"]
-    query = text(f"SELECT {', '.join(columns)} FROM application a {where}").bindparams(*_moments("since"))  # noqa: S608
-    row = db.session.execute(query, {**_params(filters), "since": since}).one()
+    extra, moments = ({}, ()) if filters.joined_from else ({"since": since}, ("since",))
+    row = _run(f"SELECT {', '.join(columns)} FROM application a {where}", filters, extra, moments).one()  # noqa: S608
     names = ["started", "verified", *steps, "submitted", "approved"]
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
 def decision_days(filters: Filters, since) -> list[float]:
     """Days from sending to decision for applications decided since `since` (approved or not accepted)."""
-    query = text("SELECT a.submitted_at, a.decided_at FROM application a WHERE a.decided_at >= :since "  # noqa: S608
-                 "AND a.submitted_at IS NOT NULL AND a.state IN ('approved', 'rejected')" + _where(filters)
-                 ).bindparams(*_moments("since"))
+    where = ("" if filters.joined_from else "AND a.decided_at >= :since ") + _where(filters) + \
+        _joined_where(filters, "a.decided_at")
+    extra, moments = ({}, ()) if filters.joined_from else ({"since": since}, ("since",))
+    query = _bound(text("SELECT a.submitted_at, a.decided_at FROM application a "  # noqa: S608
+                        "WHERE a.submitted_at IS NOT NULL AND a.state IN ('approved', 'rejected') " + where), filters)
+    if moments:
+        query = query.bindparams(*_moments(*moments))
     query = query.columns(submitted_at=UTCDateTime(), decided_at=UTCDateTime())
-    rows = db.session.execute(query, {**_params(filters), "since": since})
+    rows = db.session.execute(query, {**_params(filters), **extra})
     return [(decided - sent).total_seconds() / 86400 for sent, decided in rows]
 
 
 def dues_pledged(filters: Filters) -> dict[str, tuple[int, float]]:
     """Per currency: members pledging dues in it, and the monthly total they pledged (waivers apart)."""
-    rows = db.session.execute(text(
-        f"SELECT c.dues_currency, COUNT(*), COALESCE(SUM(c.dues_amount), 0) {_base(filters)} "  # noqa: S608
-        "AND c.dues_amount IS NOT NULL AND c.waiver_requested = :no GROUP BY c.dues_currency"),
-        {**_params(filters), "no": False})
+    rows = _run(f"SELECT c.dues_currency, COUNT(*), COALESCE(SUM(c.dues_amount), 0) {_base(filters)} "  # noqa: S608
+                "AND c.dues_amount IS NOT NULL AND c.waiver_requested = :no GROUP BY c.dues_currency", filters,
+                {"no": False})
     return {str(currency): (int(count), float(total)) for currency, count, total in rows}
 
 
 def waivers(filters: Filters) -> int:
-    return int(db.session.execute(text(f"SELECT COUNT(*) {_base(filters)} AND c.waiver_requested = :yes"),  # noqa: S608
-                                  {**_params(filters), "yes": True}).scalar_one())
+    return int(_run(f"SELECT COUNT(*) {_base(filters)} AND c.waiver_requested = :yes", filters,  # noqa: S608
+                    {"yes": True}).scalar_one())
 
 
 def hours_in_group(slug: str) -> int:
@@ -218,3 +263,38 @@ def hours_in_group(slug: str) -> int:
     base = BASE.replace("WHERE m.state", f"{_items(GROUPS)}\nWHERE m.state", 1)
     return int(db.session.execute(text(f"SELECT COALESCE(SUM({HOURS}), 0) {base} AND item.value = :slug"),  # noqa: S608
                                   {"slug": slug}).scalar_one())
+
+
+def by_dues_standing(filters: Filters) -> dict[str, int]:
+    """Members per dues standing; members without a dues account yet (just joined) count as "none"."""
+    base = _base(filters).replace("WHERE m.state", "LEFT JOIN dues_account d ON d.member_id = m.id\nWHERE m.state", 1)
+    rows = _run(f"SELECT COALESCE(d.standing, 'none'), COUNT(*) {base} GROUP BY COALESCE(d.standing, 'none')",  # noqa: S608
+                filters)
+    return {str(key): int(count) for key, count in rows}
+
+
+def consent_progress(filters: Filters, campaigns: int = 5) -> list[tuple[str, int, object, dict[str, int]]]:
+    """The latest re-consent campaigns (kind, version, opened at) and their requests per answer, counted
+    over the members in the population (who have not left)."""
+    opened = db.session.execute(text(
+        "SELECT id, kind, version, opened_at FROM consent_campaign ORDER BY opened_at DESC, id DESC LIMIT :n"
+    ).columns(opened_at=UTCDateTime()), {"n": campaigns}).all()
+    if not opened:
+        return []
+    base = _base(filters).replace("WHERE m.state", "JOIN consent_request r ON r.member_id = m.id\nWHERE m.state", 1)
+    ids = [row.id for row in opened]
+    query = _bound(text(f"SELECT r.campaign_id, r.state, COUNT(*) {base} AND r.campaign_id IN :ids "  # noqa: S608
+                        "GROUP BY r.campaign_id, r.state").bindparams(bindparam("ids", expanding=True)), filters)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for campaign_id, state, count in db.session.execute(query, {**_params(filters), "ids": ids}):
+        counts[int(campaign_id)][str(state)] = int(count)
+    return [(row.kind, int(row.version), row.opened_at, counts[row.id]) for row in opened]
+
+
+def dues_received(filters: Filters, today: date, months: int = 12) -> list[totals.Received]:
+    """Payments per month and currency (app/dues/totals), from the members the filters select, including
+    members who have left since: money received stays received."""
+    who = _base(filters).replace("WHERE m.state != 'left'", "WHERE 1 = 1", 1)
+    start, end = filters.window()
+    names = [n for n, v in (("joined_start", start), ("joined_end", end)) if v]
+    return totals.received(today, months, f"SELECT m.id {who}", _params(filters), _moments(*names))  # noqa: S608

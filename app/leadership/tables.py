@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from babel import Locale
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import labels
@@ -23,6 +24,9 @@ from app.onboarding.sections import ORDER
 
 KINDS = {"individual": _l("Individuals"), "organisation": _l("Organisations")}
 HOURS = {"0": _l("None for now"), "1-4": _l("1 to 4 hours"), "5-10": _l("5 to 10 hours"), "11+": _l("11 hours or more")}
+STANDINGS = {"current": _l("Up to date"), "waived": _l("Waived"), "due_soon": _l("Due soon"),
+             "grace": _l("In the grace period"), "at_risk": _l("At risk"), "suspended": _l("Suspended"),
+             "none": _l("No dues account yet")}
 AGES = {"under-1": _l("Less than a year"), "1-2": _l("1 to 2 years"), "2-5": _l("2 to 5 years"),
         "5+": _l("5 years or more")}
 
@@ -64,6 +68,8 @@ TABLES = [
           order=queries.HOUR_BUCKETS),
     Table("membership-age", _l("Time in the cooperative"), queries.by_membership_age, lambda k: AGES.get(k, k),
           partition=True, order=queries.AGE_BUCKETS),
+    Table("dues-standing", _l("Where members stand on dues"), queries.by_dues_standing,
+          lambda k: STANDINGS.get(k, k), partition=True, order=tuple(STANDINGS)),
 ]
 BY_SLUG = {t.slug: t for t in TABLES}
 
@@ -119,3 +125,27 @@ def dues(filters: queries.Filters) -> list[tuple[str, Cell, Cell]]:
 
 def waivers(filters: queries.Filters) -> Cell:
     return protect(queries.waivers(filters))
+
+
+def received(filters: queries.Filters) -> list[tuple[str, str, Cell, Cell]]:
+    """Per month and currency: members who paid, and what they paid in all (whole units, rounded to the
+    nearest ROUND_TO, and hidden with a small group: a sum over a few people tells what each paid)."""
+    rows = []
+    for row in queries.dues_received(filters, utcnow().date()):
+        payers = protect(row.payers)
+        amount = Cell(None, small=True) if payers.suppressed else Cell(rounded(row.amount_minor // 100))
+        rows.append((month_name(row.month), row.currency, payers, amount))
+    return rows
+
+
+CAMPAIGN_STATES = ("accepted", "concerns", "open")
+
+
+def consent(filters: queries.Filters) -> list[tuple[str, object, dict[str, Cell]]]:
+    """The latest re-consent campaigns: each one's answers, a partition of the members asked."""
+    out = []
+    for kind, version, opened_at, counts in queries.consent_progress(filters):
+        cells = protect_rows({state: counts.get(state, 0) for state in CAMPAIGN_STATES}, partition=True)
+        out.append((_("%(document)s, version %(version)s", document=labels.label(labels.DOCUMENTS, kind),
+                      version=version), opened_at, cells))
+    return out

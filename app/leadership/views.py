@@ -29,7 +29,12 @@ def _filters() -> queries.Filters:
         raise params.BadParameter("invalid", "country")
     language = params.choice((args.get("language") or "").strip(), "language", LANGUAGES)
     kind = params.choice((args.get("kind") or "").strip(), "kind", tables.KINDS)
-    return queries.Filters(country=country, language=language, kind=kind)
+    joined_from = params.month((args.get("from") or "").strip(), "from")
+    joined_until = params.month((args.get("until") or "").strip(), "until")
+    if joined_from and joined_until and joined_until < joined_from:
+        raise params.BadParameter("bad_range", "until")
+    return queries.Filters(country=country, language=language, kind=kind, joined_from=joined_from,
+                           joined_until=joined_until)
 
 
 @bp.get("/")
@@ -41,6 +46,7 @@ def overview():
                            summary=tables.summary(filters), monthly=tables.monthly(filters), shown=shown,
                            funnel=tables.funnel(filters), decision_days=tables.decision_median(filters),
                            dues=tables.dues(filters), waivers=tables.waivers(filters),
+                           received=tables.received(filters), consent=tables.consent(filters),
                            threshold=threshold(), round_to=ROUND_TO, languages=LANGUAGES, kinds=tables.KINDS)
 
 

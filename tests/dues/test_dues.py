@@ -237,3 +237,28 @@ def test_files_that_are_not_payment_exports_are_refused_clearly(app, support, fo
 def test_ten_megabytes_of_junk_is_refused_before_it_is_read(app, support, form):
     response = _upload(support, form, "x" * (10 * 1024 * 1024))
     assert response.status_code == 413
+
+
+def test_support_sees_exact_dues_received_per_month_and_currency(app, support):
+    import re
+
+    today = utcnow().date()
+    members = [joined(400) for _ in range(3)]
+    for n, member in enumerate(members):  # 3 × 450.00 MXN this month; one also paid USD; two transfers by one
+        db.session.add(Payment(member_id=member.id, amount_minor=45000, currency="MXN", method="transfer",
+                               reference=f"T{n}", paid_on=today, recorded_by="sue"))
+    db.session.add(Payment(member_id=members[0].id, amount_minor=45000, currency="MXN", method="transfer",
+                           reference="T9", paid_on=today, recorded_by="sue"))
+    db.session.add(Payment(member_id=members[1].id, amount_minor=1250, currency="USD", method="card",
+                           reference="C1", paid_on=today, recorded_by="sue"))
+    db.session.add(Payment(member_id=members[2].id, amount_minor=1, currency="USD", method="cash",
+                           reference="old", paid_on=today - timedelta(days=400), recorded_by="sue"))
+    db.session.commit()
+    for language in ("en", "es"):
+        page = support.get(f"/dues/?lang={language}").get_data(as_text=True)
+        body = re.search(r'id="table-received">(.*?)</table>', page, re.S).group(1)
+        rows = re.findall(r'<tr><td>(.*?)</td><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>', body)
+        month = today.strftime("%Y-%m")
+        # Exact for support: two payers of dollars would be "fewer than 5" for the leadership, not here.
+        assert rows == [(month, "3", "1,800.00\u00a0MXN"), (month, "1", "12.50\u00a0USD")]
+        assert "0.01" not in body  # older than 12 months

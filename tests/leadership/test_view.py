@@ -177,3 +177,98 @@ def test_the_joining_funnel_dues_and_waivers_match_independent_counts(app, leade
         r'<tr><td>(\w{3})</td><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>', page))
     assert dues == {"USD": (expected(8), expected(8 * 25))}
     assert _figure(page, "waivers") == "fewer than 5"
+
+
+def _members_figure(page: str) -> str:
+    return re.search(r"<dt>Members</dt><dd>(.*?)</dd>", page).group(1)
+
+
+def test_the_months_joined_filter_counts_only_members_who_joined_in_them(app, leader):
+    from datetime import datetime
+
+    members = seed([("MX", "es", "individual", ["housing"], 17)])
+    for n, member in enumerate(members):  # 6 in January, 6 in February, 5 in March 2026
+        member.member_since = datetime(2026, 1 + n // 6, 1 + n % 6 * 5, 12)
+    db.session.commit()
+    assert _members_figure(leader.get("/leadership/?from=2026-02").get_data(as_text=True)) == expected(11)
+    page = leader.get("/leadership/?from=2026-01&until=2026-02").get_data(as_text=True)
+    assert _members_figure(page) == expected(12) and "in the months chosen" in page
+    assert 'value="2026-01"' in page and 'value="2026-02"' in page  # the form keeps what was asked
+    assert _members_figure(leader.get("/leadership/?until=2026-01").get_data(as_text=True)) == expected(6)
+    assert _members_figure(leader.get("/leadership/?from=2026-03&until=2026-03").get_data(as_text=True)) == "5"
+    assert _members_figure(leader.get("/leadership/?from=2026-04").get_data(as_text=True)) == "0"
+    assert _members_figure(leader.get("/leadership/?from=0001-01&until=9999-12").get_data(as_text=True)) == \
+        expected(17)  # the calendar's ends are ranges like any other
+    export = leader.get("/leadership/countries.csv?from=2026-02").get_data(as_text=True)
+    assert "Mexico," + expected(11) in export
+    assert 'from=2026-02' in leader.get("/leadership/?from=2026-02").get_data(as_text=True)  # CSV links carry it
+
+
+@pytest.mark.parametrize("query", ["from=2026-13", "from=2026-1", "from=0000-01", "until=2026-02-01",
+                                   "from=2026-03&until=2026-02", "from=%00", "until=" + "9" * 10000])
+def test_a_bad_month_range_is_a_400_that_says_what_a_month_is(app, leader, query):
+    response = leader.get(f"/leadership/?{query}&lang=es")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert any(words in page for words in ("AAAA-MM", "queda antes del inicio del rango", "caracteres de control"))
+
+
+def test_dues_standing_and_dues_received_match_independent_counts(app, leader):
+    from datetime import date, timedelta
+
+    from app.models import DuesAccount, Payment, utcnow
+
+    members = seed([("MX", "es", "individual", ["housing"], 9), ("US", "en", "individual", ["labour"], 6)])
+    standings = ["current"] * 7 + ["at_risk"] * 6 + ["grace"] * 2
+    for member, standing in zip(members, standings, strict=True):
+        db.session.add(DuesAccount(member_id=member.id, standing=standing, paid_until=date(2026, 1, 1)))
+    this_month = utcnow().date().replace(day=1)
+    for n, member in enumerate(members[:9]):  # nine paid 150.00 MXN this month; one of them has left since
+        db.session.add(Payment(member_id=member.id, amount_minor=15000, currency="MXN", method="transfer",
+                               reference=f"R{n}", paid_on=this_month, recorded_by="sue"))
+    for n, member in enumerate(members[9:11]):  # two paid dollars last month: too few to show the sum
+        db.session.add(Payment(member_id=member.id, amount_minor=2500, currency="USD", method="card",
+                               reference=f"C{n}", paid_on=this_month - timedelta(days=1), recorded_by="sue"))
+    db.session.add(Payment(member_id=members[0].id, amount_minor=999, currency="MXN", method="cash",
+                           reference="old", paid_on=this_month - timedelta(days=400), recorded_by="sue"))
+    members[8].state = MemberState.LEFT
+    db.session.commit()
+    page = leader.get("/leadership/").get_data(as_text=True)
+    # 14 who have not left: 7 current, 5 at risk (the sixth left), 2 in grace; no one without an account.
+    assert cells(page, "dues-standing") == {
+        "Up to date": "5", "Waived": "0", "Due soon": "0", "In the grace period": "fewer than 5",
+        "At risk": "not shown", "Suspended": "0", "No dues account yet": "0"}
+    body = re.search(r'id="table-received">(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r'<tr><td>(.*?)</td><td>(\w{3})</td><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>',
+                      body)
+    from app.leadership.tables import month_name
+
+    with app.test_request_context():
+        now, before = month_name(this_month.strftime("%Y-%m")), month_name(
+            (this_month - timedelta(days=1)).strftime("%Y-%m"))
+    assert rows == [(now, "MXN", expected(9), str(5 * round(9 * 150 / 5))),  # the member who left still counts
+                    (before, "USD", "fewer than 5", "fewer than 5")]
+    assert "999" not in body and "9.99" not in body  # more than 12 months ago
+    mx_only = leader.get("/leadership/?country=US").get_data(as_text=True)
+    assert "MXN" not in re.search(r'id="table-received">(.*?)</table>', mx_only, re.S).group(1)
+
+
+def test_reconsent_progress_per_campaign_is_protected_and_follows_the_filters(app, leader):
+    from app.models import ConsentCampaign, ConsentRequest
+
+    members = seed([("MX", "es", "individual", ["housing"], 12), ("US", "en", "individual", ["labour"], 3)])
+    campaign = ConsentCampaign(kind="unity", version=2)
+    db.session.add(campaign)
+    db.session.flush()
+    answers = ["accepted"] * 9 + ["concerns"] * 1 + ["open"] * 2 + ["accepted"] * 3
+    for member, state in zip(members, answers, strict=True):
+        db.session.add(ConsentRequest(campaign_id=campaign.id, member_id=member.id, language="es", state=state))
+    db.session.commit()
+    page = leader.get("/leadership/").get_data(as_text=True)
+    row = re.search(r'id="table-consent">.*?<tbody><tr><td>(.*?)</td><td>.*?</td><td class="num">(.*?)</td>'
+                    r'<td class="num">(.*?)</td><td class="num">(.*?)</td>', page, re.S).groups()
+    assert row == ("Statement of Unity, version 2", expected(12), "fewer than 5", "fewer than 5")
+    mexico = leader.get("/leadership/?country=MX").get_data(as_text=True)
+    row = re.search(r'id="table-consent">.*?<tbody><tr><td>.*?</td><td>.*?</td><td class="num">(.*?)</td>', mexico,
+                    re.S).group(1)
+    assert row == expected(9)
