@@ -4,6 +4,7 @@ working groups, organisation sizes. One table per slug family, used by every are
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 SERVICES = {"hosting": _l("Web hosting"), "email": _l("Email"), "drupal": _l("Drupal account")}
 
@@ -28,7 +29,8 @@ MOVEMENTS = {
     "climate": _l("Climate justice"), "feminist": _l("Feminist"), "lgbtq": _l("LGBTQ+ liberation"),
     "indigenous": _l("Indigenous peoples"), "racial-justice": _l("Racial justice"),
     "media": _l("Independent media"), "peasant-food": _l("Peasant and food sovereignty"),
-    "education": _l("Education"), "health": _l("Health"), "anti-war": _l("Anti-war and anti-militarism"),
+    "education": _l("Education"), "anti-war": _l("Anti-war and anti-militarism"),
+    "health": lazy_pgettext("movement", "Health"),  # a context: the console's "Health" page is another word
 }
 
 

@@ -23,7 +23,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = ROOT / "app" / "translations" / "es"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_ngettext": (1, 2)}
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+            "lazy_ngettext": (1, 2)}
 
 
 def fragments(base: Path = FRAGMENTS) -> list[tuple[Path, Catalog]]:
@@ -91,9 +92,9 @@ def voice_problems(root: Path = ROOT) -> list[str]:
     return problems
 
 
-def merged() -> Catalog:
+def merged(base: Path = FRAGMENTS) -> Catalog:
     catalog = Catalog(locale="es", domain="messages")
-    for path in sorted(FRAGMENTS.glob("*.po")):
+    for path in sorted(base.glob("*.po")):
         with path.open("rb") as f:
             fragment = read_po(f, locale="es")
         for message in fragment:
@@ -115,6 +116,18 @@ def source_ids() -> dict[str, str]:
             key = message[0] if isinstance(message, tuple) else message
             found.setdefault(key, f"{dirname}/{filename}")
     return found
+
+
+# Spanish that is spelled as the English: units, names, and words Spanish took as they are (Plan, Error).
+# Anything else equal to its msgid was most likely left untranslated.
+SAME_IN_SPANISH = {"%(d)d d %(h)d h", "%(h)d h %(m)d min", "%(m)d min %(s)d s", "%(n).1f s", "%(s)d s", "Error",
+                   "Error:", "Playbook", "Tokens", "Worker", "Workers", "no", "PayPal", "Plan", "Drupal"}
+
+
+def untranslated_copies(base: Path = FRAGMENTS) -> list[str]:
+    """msgids whose Spanish is the English text itself, outside the few that are the same in both."""
+    return sorted(m.id for m in merged(base) if isinstance(m.id, str) and m.id == m.string
+                  and m.id not in SAME_IN_SPANISH)
 
 
 def build() -> None:
@@ -141,7 +154,8 @@ def main(argv: list[str]) -> int:
         for mid, where in gaps:
             print(f"{where}: {mid!r}")
         print(f"{len(gaps)} untranslated")
-        problems = conflicts() + plural_mismatches() + voice_problems()
+        problems = conflicts() + plural_mismatches() + voice_problems() + [
+            f"left in English: {mid!r}" for mid in untranslated_copies()]
         for problem in problems:
             print(problem)
         return 1 if gaps or problems else 0

@@ -65,3 +65,23 @@ def test_forbidden_glossary_variant_fails(tmp_path):
     po.mkdir(parents=True)
     (po / "planted.po").write_text('msgid "Join"\nmsgstr "Únete para unirte"\n', encoding="utf-8")
     assert any("'unirte'" in p for p in translations.voice_problems(tmp_path))
+
+
+def test_a_spanish_text_left_equal_to_its_english_fails(tmp_path):
+    assert translations.untranslated_copies() == []
+    base = _copy(tmp_path)
+    with (base / "dues.po").open("a", encoding="utf-8") as f:
+        f.write('\nmsgid "Bank transfer, planted"\nmsgstr "Bank transfer, planted"\n')
+    assert translations.untranslated_copies(base) == ["Bank transfer, planted"]
+
+
+def test_one_english_word_with_two_meanings_has_two_spanish_ones(app):
+    """"Health" is a movement and the console's page: a message context keeps them apart."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from app import labels
+
+    with app.test_request_context(), force_locale("es"):
+        assert str(labels.MOVEMENTS["health"]) == "Salud"
+        assert _("Health") == "Estado del sistema"
