@@ -43,6 +43,20 @@ def current_plan(member: Member) -> DuesPlan | None:
                              .order_by(DuesPlan.id.desc()).limit(1))
 
 
+def _opening(member: Member, today: date | None) -> tuple[DuesPlan, DuesAccount]:
+    """The plan and account a member without one would open with (not added to the session)."""
+    stated = db.session.scalar(select(Commitment).where(Commitment.application_id == member.application_id))
+    waived = bool(stated and stated.waiver_requested)
+    plan = DuesPlan(member_id=member.id, amount_minor=0 if waived else to_minor(stated.dues_amount if stated else 0),
+                    currency=(stated.dues_currency if stated else "USD"), period=(stated.dues_period if stated
+                                                                                  else "month") or "month",
+                    waived=waived, reason="asked when applying" if waived else None, created_by="system")
+    start = max(member.member_since.date(), today or utcnow().date())
+    account = DuesAccount(member_id=member.id, paid_until=add_months(start, PERIOD_MONTHS.get(plan.period, 1)),
+                          standing=DuesStanding.WAIVED if waived else DuesStanding.CURRENT, reminded={})
+    return plan, account
+
+
 def open_account(member: Member, today: date | None = None) -> DuesAccount:
     """The member's account, opened from the commitment they stated if they have none. It opens paid up
     to one period after joining, or after today for a member who joined before accounts existed: opening
@@ -50,19 +64,20 @@ def open_account(member: Member, today: date | None = None) -> DuesAccount:
     account = db.session.get(DuesAccount, member.id)
     if account is not None:
         return account
-    stated = db.session.scalar(select(Commitment).where(Commitment.application_id == member.application_id))
-    waived = bool(stated and stated.waiver_requested)
-    plan = DuesPlan(member_id=member.id, amount_minor=0 if waived else to_minor(stated.dues_amount if stated else 0),
-                    currency=(stated.dues_currency if stated else "USD"), period=(stated.dues_period if stated
-                                                                                  else "month") or "month",
-                    waived=waived, reason="asked when applying" if waived else None, created_by="system")
-    db.session.add(plan)
-    start = max(member.member_since.date(), today or utcnow().date())
-    account = DuesAccount(member_id=member.id, paid_until=add_months(start, PERIOD_MONTHS.get(plan.period, 1)),
-                          standing=DuesStanding.WAIVED if waived else DuesStanding.CURRENT, reminded={})
-    db.session.add(account)
+    plan, account = _opening(member, today)
+    db.session.add_all([plan, account])
     db.session.flush()
     return account
+
+
+def account_and_plan(member: Member) -> tuple[DuesAccount, DuesPlan | None]:
+    """For pages that only read: the member's account and plan, or the ones they would open with, without
+    writing anything (the daily run, a payment or a change opens the account for real)."""
+    account = db.session.get(DuesAccount, member.id)
+    if account is not None:
+        return account, current_plan(member)
+    plan, account = _opening(member, None)
+    return account, plan
 
 
 def standing_on(account: DuesAccount, plan: DuesPlan | None, today: date) -> DuesStanding:

@@ -142,11 +142,11 @@ def change_amount(member: Member, actor: str, *, amount: object, currency: str) 
         raise DuesError("amount")
     if minor < minimum:
         raise DuesError("below_minimum", minimum=minimum // 100, currency=currency)
+    account = open_account(member)  # first: the plan it opens with is history, the new one is current
     now = current_plan(member)
     plan = DuesPlan(member_id=member.id, amount_minor=minor, currency=currency,
                     period=now.period if now else "month", waived=False, created_by=actor)
     db.session.add(plan)
-    account = open_account(member)
     if account.standing == DuesStanding.WAIVED:
         account.standing = DuesStanding.CURRENT
     audit.record(actor, "dues.plan_changed", f"member:{member.id}", {"amount_minor": minor, "currency": currency})

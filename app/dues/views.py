@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.auth.access import Role, role_required
 from app.dues import accounts, bp, followup, imports, totals
-from app.dues.accounts import current_plan, open_account, to_minor
+from app.dues.accounts import to_minor
 from app.dues.forms import (
     AGREED_LABELS,
     CHANNEL_LABELS,
@@ -87,10 +87,9 @@ def member_dues(member_id: int):
             flash(wording() if wording else _("That did not work. Try again."), "error")
         return redirect(url_for("dues.member_dues", member_id=member.id), 303)
     failed = action in forms and forms[action].errors
-    account = open_account(member)
-    db.session.commit()
+    account, plan = accounts.account_and_plan(member)  # reading the page writes nothing
     payments = accounts.payments(member)
-    return render_template("dues/member.html", member=member, account=account, plan=current_plan(member),
+    return render_template("dues/member.html", member=member, account=account, plan=plan,
                            payments=payments, contacts=followup.contacts(member), forms=forms,
                            methods=METHOD_LABELS, channels=CHANNEL_LABELS, agreed=AGREED_LABELS,
                            standings=STANDING_LABELS, periods=PERIOD_LABELS), \

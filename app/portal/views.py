@@ -17,7 +17,7 @@ from app.dues import accounts as dues_accounts
 from app.dues import followup as dues_followup
 from app.dues.emails import instructions
 from app.dues.forms import STANDING_LABELS, AmountForm
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.i18n import fresh_session
 from app.members import leaving
 from app.members.activation import MIN_PASSWORD_LENGTH
@@ -225,9 +225,7 @@ def withdraw_leave():
 @sessions.member_required
 def dues():
     member = g.member
-    account = dues_accounts.open_account(member)
-    plan = dues_accounts.current_plan(member)
-    db.session.commit()
+    account, plan = dues_accounts.account_and_plan(member)  # a GET writes nothing
     form = AmountForm(data={"amount": (plan.amount_minor / 100) if plan and not plan.waived else None,
                             "currency": plan.currency if plan else "USD"} if request.method == "GET" else None)
     if form.validate_on_submit():

@@ -262,3 +262,15 @@ def test_support_sees_exact_dues_received_per_month_and_currency(app, support):
         # Exact for support: two payers of dollars would be "fewer than 5" for the leadership, not here.
         assert rows == [(month, "3", "1,800.00\u00a0MXN"), (month, "1", "12.50\u00a0USD")]
         assert "0.01" not in body  # older than 12 months
+
+
+def test_reading_a_dues_page_writes_nothing(app, support, form):
+    member = signed_up_member("rocio", language="es", email="rocio@example.org")
+    client = app.test_client()
+    sign_in(client, form, "rocio")
+    page = client.get("/me/dues").get_data(as_text=True)
+    assert "Al corriente" in page or "Up to date" in page  # the standing the account would open with
+    assert support.get(f"/dues/members/{member.id}").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(DuesAccount, member.id) is None
+    assert db.session.scalar(select(func.count()).select_from(accounts.DuesPlan)) == 0
