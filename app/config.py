@@ -77,6 +77,8 @@ DEFAULTS: dict[str, object] = {
     "WORKING_GROUP_COORDINATORS": {},
     # Leadership view: a group smaller than this is shown as "fewer than N" (never below 3).
     "SUPPRESSION_THRESHOLD": 5,
+    # How long the leadership view's counts are kept in Redis before they are counted again (0: never kept).
+    "LEADERSHIP_CACHE_SECONDS": 600,
     # The language of emails to the support team's shared address (en | es).
     "SUPPORT_LANGUAGE": "en",
     # Re-consent: requests and their emails are made this many at a time (one transaction each); reminders

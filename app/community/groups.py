@@ -77,7 +77,8 @@ def roster(slug: str) -> list[CommunityProfile]:
 def pledged(slug: str) -> tuple[Cell, Cell]:
     """How many members are in the group, and the hours a month they pledged: counted over everyone's
     current commitments, shown only as the leadership's rules allow."""
-    counts = queries.by_working_group(queries.Filters())
+    # Counted now, not from the leadership's cache: a member who just joined is in the count at once.
+    counts = queries.by_working_group.fresh(queries.Filters())
     members = protect(counts.get(slug, 0))
     if not counts.get(slug):
         return members, Cell(0)

@@ -10,13 +10,14 @@ decides what may be shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, text
 
 from app.dues import totals
 from app.extensions import db
+from app.leadership.cache import remembered
 from app.models import utcnow
 from app.models.base import UTCDateTime
 
@@ -117,22 +118,27 @@ def _list_counts(json_expression: str, filters: Filters) -> dict[str, int]:
     return {str(key): int(count) for key, count in rows}
 
 
+@remembered()
 def total(filters: Filters) -> int:
     return int(_run(f"SELECT COUNT(*) {_base(filters)}", filters).scalar_one())  # noqa: S608
 
 
+@remembered()
 def by_country(filters: Filters) -> dict[str, int]:
     return _grouped("a.country", filters)
 
 
+@remembered()
 def by_language(filters: Filters) -> dict[str, int]:
     return _grouped("a.language", filters)
 
 
+@remembered()
 def by_kind(filters: Filters) -> dict[str, int]:
     return _grouped("a.kind", filters)
 
 
+@remembered()
 def by_movement(filters: Filters) -> dict[str, int]:
     return _list_counts("COALESCE(mc.movements, a.movements)", filters)
 
@@ -140,6 +146,7 @@ def by_movement(filters: Filters) -> dict[str, int]:
 GROUPS = "COALESCE(mc.working_groups, c.working_groups, '[]')"
 
 
+@remembered()
 def by_working_group(filters: Filters) -> dict[str, int]:
     return _list_counts(GROUPS, filters)
 
@@ -148,12 +155,14 @@ HOURS = "COALESCE(mc.hours_per_month, c.hours_per_month, 0)"
 HOUR_BUCKETS = ("0", "1-4", "5-10", "11+")
 
 
+@remembered()
 def by_hours(filters: Filters) -> dict[str, int]:
     bucket = (f"CASE WHEN {HOURS} = 0 THEN '0' WHEN {HOURS} <= 4 THEN '1-4' "
               f"WHEN {HOURS} <= 10 THEN '5-10' ELSE '11+' END")
     return _grouped(bucket, filters)
 
 
+@remembered()
 def hours_pledged(filters: Filters) -> int:
     return int(_run(f"SELECT COALESCE(SUM({HOURS}), 0) {_base(filters)}", filters).scalar_one())  # noqa: S608
 
@@ -161,6 +170,7 @@ def hours_pledged(filters: Filters) -> int:
 AGE_BUCKETS = ("under-1", "1-2", "2-5", "5+")
 
 
+@remembered()
 def by_membership_age(filters: Filters) -> dict[str, int]:
     now = utcnow()
     bucket = ("CASE WHEN m.member_since >= :y1 THEN 'under-1' WHEN m.member_since >= :y2 THEN '1-2' "
@@ -186,6 +196,7 @@ def months(count: int = 12) -> list[str]:
     return out[::-1]
 
 
+@remembered(decode=tuple)
 def joins_and_departures(filters: Filters) -> tuple[dict[str, int], dict[str, int]]:
     """Members who joined, and who left, per month over the last 12 months (the filters apply to both)."""
     first = months()[0]
@@ -215,6 +226,7 @@ def _json_true(column: str, key: str) -> str:
     return f"json_extract({column}, '$.{key}') = 1"
 
 
+@remembered()
 def funnel(filters: Filters, steps: tuple[str, ...], since) -> dict[str, int]:
     """Applications started since `since` (or in the months chosen): how many verified their address,
     finished each wizard step, were sent, and were approved (the same applications at every step, so the
@@ -231,6 +243,7 @@ def funnel(filters: Filters, steps: tuple[str, ...], since) -> dict[str, int]:
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
+@remembered()
 def decision_days(filters: Filters, since) -> list[float]:
     """Days from sending to decision for applications decided since `since` (approved or not accepted)."""
     where = ("" if filters.joined_from else "AND a.decided_at >= :since ") + _where(filters) + \
@@ -245,6 +258,7 @@ def decision_days(filters: Filters, since) -> list[float]:
     return [(decided - sent).total_seconds() / 86400 for sent, decided in rows]
 
 
+@remembered(decode=lambda rows: {c: tuple(v) for c, v in rows.items()})
 def dues_pledged(filters: Filters) -> dict[str, tuple[int, float]]:
     """Per currency: members pledging dues in it, and the monthly total they pledged (waivers apart)."""
     rows = _run(f"SELECT c.dues_currency, COUNT(*), COALESCE(SUM(c.dues_amount), 0) {_base(filters)} "  # noqa: S608
@@ -253,6 +267,7 @@ def dues_pledged(filters: Filters) -> dict[str, tuple[int, float]]:
     return {str(currency): (int(count), float(total)) for currency, count, total in rows}
 
 
+@remembered()
 def waivers(filters: Filters) -> int:
     return int(_run(f"SELECT COUNT(*) {_base(filters)} AND c.waiver_requested = :yes", filters,  # noqa: S608
                     {"yes": True}).scalar_one())
@@ -265,6 +280,7 @@ def hours_in_group(slug: str) -> int:
                                   {"slug": slug}).scalar_one())
 
 
+@remembered()
 def by_dues_standing(filters: Filters) -> dict[str, int]:
     """Members per dues standing; members without a dues account yet (just joined) count as "none"."""
     base = _base(filters).replace("WHERE m.state", "LEFT JOIN dues_account d ON d.member_id = m.id\nWHERE m.state", 1)
@@ -273,6 +289,8 @@ def by_dues_standing(filters: Filters) -> dict[str, int]:
     return {str(key): int(count) for key, count in rows}
 
 
+@remembered(encode=lambda rows: [[k, v, o.isoformat(), c] for k, v, o, c in rows],
+            decode=lambda rows: [(k, v, datetime.fromisoformat(o), c) for k, v, o, c in rows])
 def consent_progress(filters: Filters, campaigns: int = 5) -> list[tuple[str, int, object, dict[str, int]]]:
     """The latest re-consent campaigns (kind, version, opened at) and their requests per answer, counted
     over the members in the population (who have not left)."""
@@ -291,6 +309,8 @@ def consent_progress(filters: Filters, campaigns: int = 5) -> list[tuple[str, in
     return [(row.kind, int(row.version), row.opened_at, counts[row.id]) for row in opened]
 
 
+@remembered(encode=lambda rows: [list(astuple(r)) for r in rows],
+            decode=lambda rows: [totals.Received(*r) for r in rows])
 def dues_received(filters: Filters, today: date, months: int = 12) -> list[totals.Received]:
     """Payments per month and currency (app/dues/totals), from the members the filters select, including
     members who have left since: money received stays received."""

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,7 +47,8 @@ def overview():
                            funnel=tables.funnel(filters), decision_days=tables.decision_median(filters),
                            dues=tables.dues(filters), waivers=tables.waivers(filters),
                            received=tables.received(filters), consent=tables.consent(filters),
-                           threshold=threshold(), round_to=ROUND_TO, languages=LANGUAGES, kinds=tables.KINDS)
+                           threshold=threshold(), round_to=ROUND_TO, languages=LANGUAGES, kinds=tables.KINDS,
+                           cache_minutes=max(0, int(current_app.config["LEADERSHIP_CACHE_SECONDS"])) // 60)
 
 
 def _safe_cell(value: str) -> str:

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import Result, bulk_insert, interleaved_p95, timestamp
-from tests.support import DATABASE, start_services
+from tests.bench import Result, analyze, bulk_insert, interleaved_p95, timestamp, two_sizes
+from tests.support import DATABASE
 
 SMALL = 1_000
 LARGE = int(os.environ.get("ALTA_BENCH_MEMBERS", "100000"))
@@ -74,48 +73,31 @@ def seed(engine, total: int, versions: list[int]) -> None:
 
     bulk_insert(engine, "member_commitment", ("id", "member_id", "hours_per_month", "working_groups", "projects",
                                               "movements", "created_at"), commitments())
-    raw = engine.raw_connection()
-    try:
-        raw.cursor().execute("ANALYZE")
-        raw.commit()
-    finally:
-        raw.close()
+    analyze(engine)
 
 
 def run() -> list[Result]:
-    from app import create_app, documents
-    from app.extensions import db
-    from tests.conftest import FormHelper, IsolatedClient
+    from app import documents
+    from tests.conftest import FormHelper
     from tests.portal.conftest import PASSWORD, signed_up_member
 
-    with start_services(DATABASE) as services:
-        small_settings = services.second_database("alta_portal_small")
-        clients, seed_seconds = {}, 0.0
-        for size, settings, total in (("small", small_settings, SMALL), ("large", services.settings, LARGE)):
-            app = create_app(dict(settings, RATELIMIT_ENABLED=False))
-            app.test_client_class = IsolatedClient
-            with app.app_context():
-                documents.sync()
-                signed_up_member("benchflor", language="es", email="flor@example.org", full_name="Flor Benchmark")
-                versions = [documents.current(kind, "es").id for kind in ("unity", "agreement", "intentionality")]
-                started = time.perf_counter()
-                seed(db.engine, total, versions)
-                if size == "large":
-                    seed_seconds = time.perf_counter() - started
-                db.session.remove()
-            client = app.test_client()
-            response = FormHelper().post(client, "/me/sign-in", {"identity": "benchflor", "password": PASSWORD})
-            assert response.status_code == 303, "bench member could not sign in"
-            clients[size] = client
+    def prepare(services, engine, size, total):
+        documents.sync()
+        signed_up_member("benchflor", language="es", email="flor@example.org", full_name="Flor Benchmark")
+        versions = [documents.current(kind, "es").id for kind in ("unity", "agreement", "intentionality")]
+        seed(engine, total, versions)
+
+    def sign_in(services, client):
+        response = FormHelper().post(client, "/me/sign-in", {"identity": "benchflor", "password": PASSWORD})
+        assert response.status_code == 303, "bench member could not sign in"
+
+    with two_sizes("alta_portal", {"small": SMALL, "large": LARGE}, prepare, sign_in) as (clients, seconds):
         figures = interleaved_p95(clients, {name: dict.fromkeys(clients, url) for name, url in PAGES.items()}, REPEAT)
-        for client in clients.values():
-            with client.application.app_context():
-                db.engine.dispose()
     results = []
     for name, p in figures.items():
         ratio = p["large"] / p["small"]
         results.append(Result(
             f"member {name} p95 at {LARGE:,} members vs {SMALL:,} ({DATABASE})", ratio, f"<= {GOAL}x", ratio <= GOAL,
             f"p95 {p['large'] * 1000:.1f} ms at {LARGE:,} vs {p['small'] * 1000:.1f} ms at {SMALL:,} "
-            f"(seeded the large database in {seed_seconds:.1f} s)"))
+            f"(seeded the large database in {seconds['large']:.1f} s)"))
     return results

@@ -272,3 +272,29 @@ def test_reconsent_progress_per_campaign_is_protected_and_follows_the_filters(ap
     row = re.search(r'id="table-consent">.*?<tbody><tr><td>.*?</td><td>.*?</td><td class="num">(.*?)</td>', mexico,
                     re.S).group(1)
     assert row == expected(9)
+
+
+def test_the_counts_are_kept_a_few_minutes_and_counted_again_without_redis(app, leader):
+    from redis import Redis
+
+    from app.leadership import queries
+
+    app.config["LEADERSHIP_CACHE_SECONDS"] = 600
+    seed([("MX", "es", "individual", ["housing"], 10)])
+    page = leader.get("/leadership/").get_data(as_text=True)
+    assert _members_figure(page) == "10" and "counted again every 10 minutes" in page
+    seed([("MX", "es", "individual", ["housing"], 10)])
+    assert _members_figure(leader.get("/leadership/").get_data(as_text=True)) == "10"  # kept
+    assert _members_figure(leader.get("/leadership/?kind=individual").get_data(as_text=True)) == "20"  # its own key
+    with app.app_context():
+        assert queries.total.fresh(queries.Filters()) == 20
+    app.config["LEADERSHIP_CACHE_SECONDS"] = 0
+    assert _members_figure(leader.get("/leadership/").get_data(as_text=True)) == "20"
+    app.config["LEADERSHIP_CACHE_SECONDS"] = 600
+    kept = app.extensions["alta_redis"]
+    app.extensions["alta_redis"] = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)  # nothing listens
+    try:
+        response = leader.get("/leadership/?country=MX")
+        assert response.status_code == 200 and _members_figure(response.get_data(as_text=True)) == "20"
+    finally:
+        app.extensions["alta_redis"] = kept
