@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -85,3 +86,46 @@ def interleaved_p95(clients: dict, pages: dict[str, dict[str, str]], repeat: int
                 if n >= warmup:
                     samples[name][size].append(elapsed)
     return {name: {size: p95(times) for size, times in by_size.items()} for name, by_size in samples.items()}
+
+
+def analyze(engine) -> None:
+    """Fresh planner statistics after bulk seeding, as a production database has them."""
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+@contextmanager
+def two_sizes(database_name: str, sizes: dict[str, int], prepare: Callable, sign_in: Callable,
+              settings: dict | None = None):
+    """Two databases side by side, one per size (the small one a second database of the same engine), each
+    prepared by `prepare(engine, size_name, total)` inside its app context and a client signed in by
+    `sign_in(client)`. Yields ({size name: client}, {size name: seconds prepare took})."""
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import IsolatedClient
+    from tests.support import DATABASE, start_services
+
+    with start_services(DATABASE) as services:
+        clients, seconds = {}, {}
+        for n, (size, total) in enumerate(sizes.items()):
+            base = services.settings if n == len(sizes) - 1 else services.second_database(f"{database_name}_{size}")
+            app = create_app(dict(base, RATELIMIT_ENABLED=False, **(settings or {})))
+            app.test_client_class = IsolatedClient
+            with app.app_context():
+                started = time.perf_counter()
+                prepare(services, db.engine, size, total)
+                seconds[size] = time.perf_counter() - started
+                db.session.remove()
+            client = app.test_client()
+            sign_in(services, client)
+            clients[size] = client
+        try:
+            yield clients, seconds
+        finally:
+            for client in clients.values():
+                with client.application.app_context():
+                    db.engine.dispose()
