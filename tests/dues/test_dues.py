@@ -274,3 +274,38 @@ def test_reading_a_dues_page_writes_nothing(app, support, form):
     db.session.expire_all()
     assert db.session.get(DuesAccount, member.id) is None
     assert db.session.scalar(select(func.count()).select_from(accounts.DuesPlan)) == 0
+
+
+# The preview's fast path (imports._file_is_plain) skips the per-cell length and formula checks when a scan
+# of the whole file finds neither; these files must get the same row reports either way.
+SAME_EITHER_WAY = {
+    "plain, with rows wrong in other ways": "rafa,10,EUR,card,eur,{d}\nrafa,10,USD,gold,gold,{d}\n"
+                                            "rafa,10,USD,card,date,2026-13-01\nrafa,10,USD,card,,{d}\n"
+                                            "nadie,10,USD,card,nobody,{d}\nrafa,10.005,USD,card,cents,{d}\n",
+    "a formula after spaces and a quote": 'rafa,10,USD,card,ok-1,{d}\n  " =cmd|calc",10,USD,card,q,{d}\n',
+    "a formula after a tab": "rafa,10,USD,card,\t=1+1,{d}\n",
+    "a formula in the last column": "rafa,10,USD,card,x,+{d}\n",
+    "a cell too long": "rafa,10,USD,card," + "r" * 201 + ",{d}\n",
+}
+
+
+@pytest.mark.parametrize("body", SAME_EITHER_WAY.values(), ids=SAME_EITHER_WAY.keys())
+def test_the_fast_preview_reports_every_row_as_the_cell_by_cell_checks_do(app, monkeypatch, body):
+    from app.dues import imports
+
+    joined(40, username="rafa")
+    text = "member,amount,currency,method,reference,paid_on\n" + body.format(d=utcnow().date().isoformat())
+    fast = [(row.number, row.status, row.problem) for row in imports.preview(text)]
+    monkeypatch.setattr(imports, "_file_is_plain", lambda content: False)
+    slow = [(row.number, row.status, row.problem) for row in imports.preview(text)]
+    assert fast == slow
+    assert any(status != "matched" for _number, status, _problem in fast)
+
+
+def test_a_file_with_a_formula_or_a_long_cell_is_not_plain():
+    from app.dues.imports import _file_is_plain
+
+    assert _file_is_plain("member,amount\nrafa,10\n")
+    for text in ("member,amount\n=rafa,10\n", 'member,amount\n"@x",10\n', "member,amount\nrafa, -10\n",
+                 "=member,amount\n", "member,amount\r\n+rafa,10\r\n", "member\n" + "x" * 201 + "\n"):
+        assert not _file_is_plain(text), text
