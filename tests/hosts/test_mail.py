@@ -19,6 +19,8 @@ from app.provisioning.extravars import item_vars
 from tests.members.factories import make_member, plan_jobs
 from tests.members.playbooks import run_playbook
 
+pytestmark = [pytest.mark.hosts, pytest.mark.slow]
+
 PASSWORD = "Una-frase-larga-del-correo-1"
 
 
