@@ -3,7 +3,7 @@
 # As root it installs them; otherwise it says exactly what to install. Idempotent.
 set -euo pipefail
 
-packages=(slapd ldap-utils redis-server postgresql nginx chromium python3-venv)
+packages=(slapd ldap-utils redis-server redis-sentinel postgresql nginx chromium python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
