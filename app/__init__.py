@@ -31,7 +31,13 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 
 def _configure(app: Flask, s: dict) -> None:
+    from app import queues
+
     app.config.update(s)
+    try:
+        storage_uri, storage_options = queues.limiter_storage(s["REDIS_URL"])
+    except ValueError as exc:
+        raise config_module.ConfigError(str(exc)) from None
     production = s["ENV"] == "production"
     if not s["LDAP_SERVICE_PASSWORD"] and not production:
         # The local development directory writes its service password here (see app/devservices).
@@ -51,7 +57,8 @@ def _configure(app: Flask, s: dict) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # applicants may take a long time reading the documents
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        RATELIMIT_STORAGE_URI=s["REDIS_URL"],
+        RATELIMIT_STORAGE_URI=storage_uri,
+        RATELIMIT_STORAGE_OPTIONS=storage_options,
         RATELIMIT_STRATEGY="fixed-window",
         RATELIMIT_HEADERS_ENABLED=True,
         # Keep serving if Redis is down: rate limits then do not apply, the failure is logged and

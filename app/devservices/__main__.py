@@ -1,6 +1,7 @@
 """`python -m app.devservices`: run alta locally (what `make run` does).
 `python -m app.devservices accounts`: give the development accounts (staff and `member`) new passwords while it runs.
-`python -m app.devservices sample-members`: a few hundred made-up members for the leadership view."""
+`python -m app.devservices sample-members`: a few hundred made-up members for the leadership view.
+`python -m app.devservices acl-ldif --base … --service-dn … --mail-dn …`: access rules for production."""
 
 import sys
 
@@ -44,6 +45,18 @@ def sample_members(count: int) -> None:
         raise click.ClickException("made-up members are only loaded in development mode")
     with app.app_context():
         click.echo(f"{sample.load(count)} made-up member(s) added")
+
+
+@main.command("acl-ldif")
+@click.option("--base", required=True, help="The directory's base DN, e.g. dc=alta,dc=coop.")
+@click.option("--service-dn", required=True, help="The app's service account.")
+@click.option("--mail-dn", required=True, help="The mail servers' read-only account.")
+@click.option("--database-dn", default="olcDatabase={1}mdb,cn=config", show_default=True)
+def acl_ldif(base: str, service_dn: str, mail_dn: str, database_dn: str) -> None:
+    """Print app/members/ldap/access.conf as an LDIF replacing olcAccess (ldapmodify -Y EXTERNAL -H ldapi:///)."""
+    from app.devservices.slapd import access_ldif
+
+    click.echo(access_ldif(base, service_dn, mail_dn, database_dn), nl=False)
 
 
 sys.exit(main())

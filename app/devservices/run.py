@@ -1,5 +1,6 @@
 """`make run`: local slapd and Redis, migrations, documents, dev accounts, then web + worker in the
-foreground. Ctrl-C stops all of it. Development only."""
+foreground. Ctrl-C stops all of it. Development only. With ALTA_INVENTORY=staging the staging test hosts
+(app/devservices/hosts/) run too, under instance/hosts, and the worker provisions them over SSH."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 
 from app.devservices import port_open
+from app.devservices.hosts import StagingHosts
 from app.devservices.redis import RedisServer
 from app.devservices.slapd import Slapd
 
@@ -34,6 +36,7 @@ def main() -> int:
 
     slapd = Slapd(instance / "ldap", LDAP_PORT)
     redis = RedisServer(instance / "redis", REDIS_PORT)
+    hosts = StagingHosts(instance / "hosts") if os.environ.get("ALTA_INVENTORY") == "staging" else None
     children: list[subprocess.Popen] = []
 
     def stop(*_args) -> None:
@@ -47,6 +50,8 @@ def main() -> int:
                 child.kill()
         redis.stop()
         slapd.stop()
+        if hosts:
+            hosts.stop()
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -54,6 +59,11 @@ def main() -> int:
         slapd.start()
         redis.start()
         env = dict(os.environ, ALTA_ENV="development", ALTA_LDAP_URL=slapd.url, ALTA_REDIS_URL=redis.url)
+        if hosts:
+            hosts.start()
+            env["ALTA_SANDBOX"] = str(hosts.root)
+            click.echo(f"staging hosts: sshd on 127.0.0.1:{hosts.ssh.port}, members' sites on "
+                       f"http://127.0.0.1:{hosts.web.http_port} and https://127.0.0.1:{hosts.web.https_port}")
         os.environ.update(env)
         app = create_app()
         with app.app_context():

@@ -80,6 +80,11 @@ def run_playbook(private_data_dir: Path, project_dir: str, playbook: str, invent
             "ANSIBLE_RETRY_FILES_ENABLED": "False",
             "ANSIBLE_NOCOLOR": "True",
             "ANSIBLE_DEPRECATION_WARNINGS": "False",
+            # Over SSH (staging, production): modules piped to the remote python (no temp file round
+            # trips) and one connection per host for the whole run, its socket inside the private dir.
+            "ANSIBLE_PIPELINING": "True",
+            "ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=30s",
+            "ANSIBLE_SSH_CONTROL_PATH_DIR": str(tmp / "cp"),
         },
         suppress_env_files=True,
         quiet=True,

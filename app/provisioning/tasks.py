@@ -38,6 +38,15 @@ def install_release_handler() -> None:
         signal.signal(signum, lambda _signum, _frame: release_requested.set())
 
 
+def inventory_path(config) -> str:
+    """ALTA_INVENTORY is a path, or the name of one of playbooks/inventories/ (sandbox, staging)."""
+    value = str(config["INVENTORY"])
+    named = Path(config["PLAYBOOK_DIR"]) / "inventories" / value
+    if "/" not in value and named.is_dir():
+        return str(named)
+    return value
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:128]
 
@@ -136,7 +145,7 @@ def run_job(job_id: int) -> str:
         db.session.commit()  # no transaction stays open while Ansible runs
         watch = Watch(job_id, recorder, heartbeat)
         result = runner.run_playbook(
-            workdir, str(config["PLAYBOOK_DIR"]), playbook, str(config["INVENTORY"]),
+            workdir, str(config["PLAYBOOK_DIR"]), playbook, inventory_path(config),
             timeout=float(config["JOB_TIMEOUT_SECONDS"]), stop_reason=watch.stop_reason, on_event=recorder,
         )
     except Exception as exc:

@@ -44,7 +44,7 @@ class Run:
 
 
 def run_playbook(playbook: str, items: list[dict], sandbox: Path, state: str = "present",
-                 job_id: int = 1) -> Run:
+                 job_id: int = 1, inventory: Path = INVENTORY) -> Run:
     private = Path(tempfile.mkdtemp(prefix="alta-members-run-"))
     try:
         (private / "env").mkdir()
@@ -52,7 +52,7 @@ def run_playbook(playbook: str, items: list[dict], sandbox: Path, state: str = "
             "alta_items": items, "alta_state": state, "alta_sandbox": str(sandbox), "alta_job_id": job_id,
         }))
         result = ansible_runner.run(private_data_dir=str(private), playbook=str(PLAYBOOKS / playbook),
-                                    inventory=str(INVENTORY), quiet=True, suppress_env_files=True,
+                                    inventory=str(inventory), quiet=True, suppress_env_files=True,
                                     envvars={"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"})
         stdout = result.stdout.read() if result.stdout else ""
         return Run(result.status, result.rc, result.stats or {}, stdout)
