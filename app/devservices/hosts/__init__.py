@@ -1,10 +1,11 @@
 """Test hosts for the `staging` inventory: sshd, nginx + PHP-FPM and an ACME CA, on loopback ports.
 
-Each outside system has its own module (ssh.py, web.py, acme.py; mail.py is started on its own) and its own folder under one root; they
-run as root on these machines (like the real hosts) and change nothing outside that root, except that
-sshd needs its privilege-separation directory /run/sshd (empty, root's; the openssh-server package would
-make it at boot). `StagingHosts` starts them together and writes `hosts.json`, which the staging
-inventory reads through the `alta_sandbox` extra var (the SANDBOX setting points at the root).
+Each outside system has its own module (ssh.py, web.py, acme.py; mail.py is started on its own) and its
+own folder under one root; they run as root on these machines (like the real hosts) and change nothing
+outside that root, except that sshd needs its privilege-separation directory /run/sshd (empty, root's;
+the openssh-server package would make it at boot). `StagingHosts` starts them together and writes
+`hosts.json`, which the staging inventory reads through the `alta_sandbox` extra var (the SANDBOX setting
+points at the root).
 
 Layout of the root (the web host's paths are the production ones, prefixed by `fs/`, the inventory's
 `alta_root`): ssh/ (sshd config, host and client keys), fs/home, fs/etc/nginx, fs/etc/php/pool.d,
