@@ -1,5 +1,5 @@
-"""axe-core (WCAG 2.2 A and AA rules) on the public pages and every member page, in both languages, at
-360 px, including a form showing its errors: no violations. axe-core comes from the npm registry
+"""axe-core (WCAG 2.2 A and AA rules) on the public pages, every member page and every staff page, in both
+languages, at 360 and 1280 px, including a form showing its errors: no violations. axe-core comes from the npm registry
 (tests/browser/axe, installed by `make test`) and is injected into the page under test."""
 
 from __future__ import annotations
@@ -17,6 +17,22 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"
 PUBLIC = ["/", "/join/", "/login", "/me/sign-in", "/me/forgot-password"]
 MEMBER = ["/me/", "/me/commitments", "/me/language", "/me/password", "/me/leave", "/community/", "/community/profile",
           "/community/groups/", "/community/groups/translation", "/me/dues"]
+
+
+WIDTHS = (360, 1280)
+
+
+def at(url: str, language: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}lang={language}"
+
+
+def checked(page, url: str) -> dict[str, list[str]]:
+    """The violations on the page just loaded, at each width (the layout changes at 40rem)."""
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        found[f"{url} at {width}px"] = violations(page)
+    return found
 
 
 def violations(page) -> list[str]:
@@ -37,26 +53,35 @@ def phone(browser):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_public_and_member_pages_have_no_accessibility_violations(app, live_server, phone, documents, language):
+    from app.extensions import db
+    from app.models import CommunityProfile
+    from tests.members.factories import make_member
+
     member = signed_up_member("accesible", language=language)
+    other = CommunityProfile(member=make_member(username="visible"), visible=True, contactable=True,
+                             display_name="Zoë Núñez", languages=["es"], movements=["housing"])
+    db.session.add(other)
+    db.session.commit()
     problems = {}
     for url in PUBLIC:
-        phone.goto(f"{live_server}{url}?lang={language}")
-        problems[url] = violations(phone)
+        phone.goto(f"{live_server}{at(url, language)}")
+        problems.update(checked(phone, url))
     phone.goto(f"{live_server}/me/sign-in?lang={language}")
     phone.fill("input[name=identity]", member.uid)
     phone.fill("input[name=password]", PASSWORD)
     phone.locator("main form button[type=submit]").click()
     phone.wait_for_url("**/me/")
     consent = member.application.consents[0]
-    for url in [*MEMBER, f"/me/documents/{consent.sha256_shown}"]:
-        phone.goto(f"{live_server}{url}?lang={language}")
-        problems[url] = violations(phone)
+    for url in [*MEMBER, f"/me/documents/{consent.sha256_shown}", f"/community/members/{other.id}/write"]:
+        phone.goto(f"{live_server}{at(url, language)}")
+        problems.update(checked(phone, url))
+    phone.set_viewport_size({"width": 360, "height": 800})
     phone.goto(f"{live_server}/me/commitments?lang={language}")
     phone.fill("input[name=hours_per_month]", "999")
     phone.locator("main form button[type=submit]").click()
     phone.wait_for_load_state()
     assert phone.locator(".error-summary").count() == 1
-    problems["/me/commitments (with errors)"] = violations(phone)
+    problems.update(checked(phone, "/me/commitments (with errors)"))
     assert {url: found for url, found in problems.items() if found} == {}
 
 
@@ -70,7 +95,7 @@ def test_the_check_finds_a_planted_problem(phone):
 
 STAFF = ["/review/", "/review/{application}", "/review/documents/{version}", "/jobs/", "/jobs/{job}",
          "/jobs/health", "/jobs/tokens", "/audit/", "/leadership/", "/leadership/?country=MX",
-         "/dues/", "/dues/members/{member}"]
+         "/leadership/?from=2026-01&until=2026-06", "/dues/", "/dues/members/{member}", "/dues/import"]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -93,6 +118,7 @@ def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, s
     phone.wait_for_load_state()
     problems = {}
     for url in STAFF:
-        phone.goto(f"{live_server}{url.format(**ids)}?lang={language}")
-        problems[url] = violations(phone)
+        phone.goto(f"{live_server}{at(url.format(**ids), language)}")
+        assert phone.locator("html").get_attribute("lang").startswith(language), url
+        problems.update(checked(phone, url))
     assert {url: found for url, found in problems.items() if found} == {}
