@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, make_response, redirect, render_template, request, url_for
+import contextlib
+
+from flask import Blueprint, Flask, current_app, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 
 bp = Blueprint("web", __name__)
 
@@ -28,6 +31,8 @@ ERRORS = {
     405: (_l("Not allowed"), _l("That action is not possible on this page.")),
     413: (_l("Too much data"), _l("What you sent is too large. Shorten it and try again.")),
     429: (_l("Too many tries"), _l("You have tried this too many times. Wait a little and try again.")),
+    503: (_l("Try again in a minute"), _l("Our database is not answering for a moment, so what you sent may not "
+                                          "have been saved. Go back and send it again in a minute.")),
     500: (_l("Something went wrong"), _l("Sorry, there is a problem on our side. Nothing you typed was lost; "
                                          "try again in a few minutes.")),
 }
@@ -54,6 +59,28 @@ def _http_error(error, code: int):
     return response
 
 
+# The database unreachable or restarting (refused connections, a connection cut by a restart, an exhausted
+# pool, SQLite locked): the request's transaction is lost whole, so the person can simply send it again.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def _database_unavailable(error):
+    from app.extensions import db, login_manager
+
+    with contextlib.suppress(sa_exc.SQLAlchemyError):
+        db.session.remove()  # rolls back; the connection goes back to the pool, or is dropped if it broke
+    # No SQL text or parameters in the log (they may hold an address): the error's class is enough at 2 a.m.
+    current_app.logger.warning("database unavailable (%s): %s %s answered 503",
+                               type(getattr(error, "orig", error)).__name__, request.method, request.path)
+    # The page must not reach for the database again: a staff member not yet loaded is shown as signed out.
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+    response = _http_error(error, 503)
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _csrf_error(error: CSRFError):
     return error_page(400, _l("Your form expired"),
                        _l("For your security the form could not be sent. Go back, reload the page and send it "
@@ -77,7 +104,9 @@ def init_app(app: Flask) -> None:
         # Lets shared templates link to areas only where their blueprint is registered.
         return {"url_map_endpoints": app.view_functions.keys()}
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 500, 503):
         app.register_error_handler(code, lambda e, code=code: _http_error(e, code))
     app.register_error_handler(CSRFError, _csrf_error)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
     app.register_error_handler(429, _rate_limited)
