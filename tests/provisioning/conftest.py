@@ -104,10 +104,14 @@ def process_tree(pid: int) -> set[int]:
 
 def crash(proc: subprocess.Popen) -> None:
     """What a machine crash does to a worker: it and everything it started stop at once."""
-    victims = process_tree(proc.pid)
-    for pid in victims:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGSTOP)  # first, so nothing forks or reacts while we kill
+    victims: set[int] = set()
+    # Stop first, so nothing forks or reacts while we kill; a process may fork between the tree's snapshot
+    # and its own SIGSTOP (seen under a busy full suite), so look again until the stopped tree has no new child.
+    while new := process_tree(proc.pid) - victims:
+        for pid in new:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGSTOP)
+        victims |= new
     for pid in victims:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
