@@ -67,7 +67,7 @@ class ChangePasswordForm(SetPasswordForm):
 class ForgotPasswordForm(FlaskForm):
     identity = StringField(_l("Username or email address"), validators=[
         InputRequired(_l("Enter your username or the email address you applied with")),
-        Length(max=254, message=_l("Use at most 254 characters"))])
+        Length(max=254, message=_l("Use at most 254 characters")), single_line])
 
 
 class LeaveForm(FlaskForm):

@@ -272,6 +272,10 @@ def test_a_forgotten_password_is_reset_by_a_one_time_link_in_the_members_languag
     assert [e.actor for e in requested] == ["member:lupe", "anonymous"]
     assert token not in json.dumps([e.details for e in requested])
     assert form.post(client, "/me/forgot-password", {"identity": ""}).status_code == 400
+    app.config["RATELIMIT_SIGNUP_EMAIL"] = "100/hour"  # past this test's own limit: the form must answer
+    refused = form.post(client, "/me/forgot-password", {"identity": "nadie\x00@example.org"})  # PostgreSQL's DataError
+    assert refused.status_code == 400 and "control characters" in refused.get_data(as_text=True)
+    assert len(_events("member.password_reset_requested")) == 2  # nothing recorded for it
 
 
 def test_the_data_download_includes_dues_re_consent_and_community_but_not_whom_they_wrote_to(app, rosa, rosa_client):
