@@ -105,19 +105,6 @@ def _migrate(settings: dict) -> None:
         db.engine.dispose()
 
 
-def _migrate(settings: dict) -> None:
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    app = create_app(settings)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        from app.extensions import db
-
-        db.engine.dispose()
-
-
 def wait_for(predicate, seconds: float = 20.0, step: float = 0.1, what: str | None = None,
              fresh_session: bool = False):
     """Poll predicate until it returns something truthy; return that, or the last value on time-out.

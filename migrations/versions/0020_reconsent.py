@@ -15,11 +15,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("document_version") as batch:
-        batch.add_column(sa.Column("reconsent", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("change_note", sa.Text(), nullable=True))
-    with op.batch_alter_table("document_version") as batch:
-        batch.alter_column("reconsent", server_default=None)
+    # Plain ADD COLUMN, not a batch: dropping the default in SQLite's batch mode copies and drops
+    # document_version, which the foreign keys of existing consents refuse (make run on a used database).
+    op.add_column("document_version", sa.Column("reconsent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("document_version", sa.Column("change_note", sa.Text(), nullable=True))
+    if op.get_bind().dialect.name != "sqlite":  # SQLite keeps the (harmless) default: it cannot drop one in place
+        op.alter_column("document_version", "reconsent", server_default=None)
     op.create_table(
         "consent_campaign",
         sa.Column("id", sa.Integer(), nullable=False),
