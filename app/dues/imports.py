@@ -104,8 +104,8 @@ def _check(row: Row, today: date, cells_checked: bool) -> None:
             return
     problem, row.amount_minor, row.paid_on = _fields(cells.get("amount", ""), cells.get("currency", ""),
                                                      cells.get("method", ""), cells.get("paid_on", ""), today)
-    if problem is None and not cells.get("reference"):
-        problem = "reference"
+    if problem in (None, "date", "future") and not cells.get("reference"):
+        problem = "reference"  # checked before the date, as the report has always ordered them
     if problem is not None:
         row.status, row.problem = "error", problem
 
