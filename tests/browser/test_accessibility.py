@@ -54,13 +54,16 @@ def phone(browser):
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_public_and_member_pages_have_no_accessibility_violations(app, live_server, phone, documents, language):
     from app.extensions import db
-    from app.models import CommunityProfile
+    from app.models import CommunityProfile, ContactMessage
     from tests.members.factories import make_member
 
     member = signed_up_member("accesible", language=language)
     other = CommunityProfile(member=make_member(username="visible"), visible=True, contactable=True,
                              display_name="Zoë Núñez", languages=["es"], movements=["housing"])
     db.session.add(other)
+    db.session.flush()
+    letter = ContactMessage(sender_id=other.member_id, recipient_id=member.id, body="¿Nos vemos en la asamblea?")
+    db.session.add(letter)
     db.session.commit()
     problems = {}
     for url in PUBLIC:
@@ -72,8 +75,9 @@ def test_public_and_member_pages_have_no_accessibility_violations(app, live_serv
     phone.locator("main form button[type=submit]").click()
     phone.wait_for_url("**/me/")
     consent = member.application.consents[0]
-    for url in [*MEMBER, f"/me/documents/{consent.sha256_shown}", f"/community/members/{other.id}/write"]:
-        phone.goto(f"{live_server}{at(url, language)}")
+    for url in [*MEMBER, f"/me/documents/{consent.sha256_shown}", f"/community/members/{other.id}/write",
+                f"/community/messages/{letter.id}/report"]:
+        assert phone.goto(f"{live_server}{at(url, language)}").ok, url  # the page itself, not a 404 page
         problems.update(checked(phone, url))
     phone.set_viewport_size({"width": 360, "height": 800})
     phone.goto(f"{live_server}/me/commitments?lang={language}")
@@ -118,7 +122,7 @@ def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, s
     phone.wait_for_load_state()
     problems = {}
     for url in STAFF:
-        phone.goto(f"{live_server}{at(url.format(**ids), language)}")
+        assert phone.goto(f"{live_server}{at(url.format(**ids), language)}").ok, url
         assert phone.locator("html").get_attribute("lang").startswith(language), url
         problems.update(checked(phone, url))
     assert {url: found for url, found in problems.items() if found} == {}
