@@ -69,9 +69,11 @@ def _database_unavailable(error):
 
     with contextlib.suppress(sa_exc.SQLAlchemyError):
         db.session.remove()  # rolls back; the connection goes back to the pool, or is dropped if it broke
-    # No SQL text or parameters in the log (they may hold an address): the error's class is enough at 2 a.m.
-    current_app.logger.warning("database unavailable (%s): %s %s answered 503",
-                               type(getattr(error, "orig", error)).__name__, request.method, request.path)
+    # The driver's own message (e.g. "connection refused", or "no such column" after a missed migration, which
+    # lands here too), never the SQL statement or its parameters (they may hold an address or a token hash).
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.warning("database unavailable (%s: %s): %s %s answered 503", type(cause).__name__,
+                               str(cause).strip()[:300], request.method, request.path)
     # The page must not reach for the database again: a staff member not yet loaded is shown as signed out.
     if "_login_user" not in g:
         g._login_user = login_manager.anonymous_user()
