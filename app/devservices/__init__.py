@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -31,6 +32,17 @@ def wait_for_port(port: int, process=None, seconds: float = 15.0, name: str = "s
             raise RuntimeError(f"{name} exited with code {process.returncode} before listening on {port}")
         time.sleep(0.02)
     raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {seconds} s")
+
+
+def traversable(path: Path) -> None:
+    """Let other users (postgres, www-data, members' uids) walk down through `path` and every folder above
+    it: mktemp makes its folders 0700. Adds only the search bit for group and others, reads nothing open."""
+    for folder in (path, *path.parents):
+        if folder == Path("/"):
+            break
+        mode = folder.stat().st_mode
+        if mode & 0o011 != 0o011:
+            folder.chmod(mode | 0o011)
 
 
 def stop_process(process: subprocess.Popen | None, seconds: float = 10) -> None:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from app.devservices import wait_for_port
+from app.devservices import traversable, wait_for_port
 
 
 def _bindir() -> Path:
@@ -41,11 +41,7 @@ class PostgresServer:
         self.root.mkdir(parents=True, exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
-            # postgres must be able to reach the folder through its parents (mktemp makes them 700).
-            for parent in self.root.parents:
-                if parent == Path("/"):
-                    break
-                parent.chmod(parent.stat().st_mode | 0o011)
+            traversable(self.root.parent)  # postgres must reach its folder through the parents
         if not (self.data / "PG_VERSION").exists():
             self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
                       "-E", "UTF8", "--locale=C.UTF-8")

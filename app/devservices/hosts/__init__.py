@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.devservices import free_port
+from app.devservices import free_port, traversable
 from app.devservices.hosts.acme import AcmeHost
 from app.devservices.hosts.ssh import SshHost
 from app.devservices.hosts.web import WebHost
@@ -38,11 +38,7 @@ class StagingHosts:
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        # nginx's and PHP-FPM's workers (www-data, members' uids) must reach the web roots below.
-        for folder in (self.root, *self.root.parents):
-            if folder == Path("/"):
-                break
-            folder.chmod(folder.stat().st_mode | 0o011)
+        traversable(self.root)  # nginx's and PHP-FPM's workers (www-data, members' uids) reach the web roots
         self.ssh.start()
         self.web.start()
         self.acme.start()

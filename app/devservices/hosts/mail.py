@@ -14,19 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from app.devservices import free_port, stop_process, wait_for_port
+from app.devservices import free_port, stop_process, traversable, wait_for_port
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "playbooks" / "templates" / "mail"
-
-
-def _traversable(path: Path) -> None:
-    """Let the member's uid (Dovecot's mail processes) walk down to the sandbox's homes."""
-    for p in [path, *path.parents]:
-        if p == Path("/"):
-            break
-        mode = p.stat().st_mode
-        if not mode & 0o001:
-            p.chmod(mode | 0o011)
 
 
 class MailHost:
@@ -88,8 +78,9 @@ class MailHost:
         (self.root / "postfix-data").mkdir(exist_ok=True)
         shutil.chown(self.root / "postfix-data", "postfix", "postfix")
         self.home_prefix.mkdir(parents=True, exist_ok=True)
-        _traversable(self.home_prefix)
-        _traversable(self.root / "dovecot")
+        # The member's uid (Dovecot's mail processes) walks down to the sandbox's homes.
+        traversable(self.home_prefix)
+        traversable(self.root / "dovecot")
         subprocess.run(["/usr/sbin/postfix", "-c", str(self.root / "postfix"), "post-install", "create-missing"],
                        check=True, capture_output=True, text=True)
 
