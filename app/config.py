@@ -107,6 +107,30 @@ DEFAULTS: dict[str, object] = {
         "migrant-rights", "labour", "housing", "climate", "feminist", "lgbtq", "indigenous",
         "racial-justice", "media", "peasant-food", "education", "health", "anti-war",
     ],
+    # The values a person may name as theirs when joining (labels and meanings in app/labels.py VALUES).
+    "VALUES": [
+        "transparency", "cooperation", "education", "privacy", "ownership", "accessibility", "autonomy",
+        "free-software", "borders", "diversity", "companerismo", "buen-vivir",
+    ],
+    "CAME_FROM": ["member", "movement", "event", "web", "social", "services"],
+    # Whose application needs a welcome conversation held before approval:
+    # "organisations" (organisations only), "everyone", or "optional" (no one; still offered to all).
+    "WELCOME_CONVERSATION": "organisations",
+    # Time zones support may propose conversation times in (IANA names; the first is the default).
+    "WELCOME_TIMEZONES": ["America/Mexico_City", "America/Tijuana", "America/Los_Angeles", "America/Denver",
+                          "America/Chicago", "America/New_York"],
+    # Political education material the welcome email and the member's pages point to, in both languages.
+    "EDUCATION_MATERIAL": [
+        {"url": "https://alta.coop/aprender/tecnologia-y-movimientos",
+         "title": {"en": "Technology as a terrain of struggle",
+                   "es": "La tecnología como terreno de lucha"},
+         "text": {"en": "Why movements need infrastructure of their own: a reading and a workshop guide.",
+                  "es": "Por qué los movimientos necesitan infraestructura propia: una lectura y una guía de taller."}},
+        {"url": "https://alta.coop/aprender/como-decidimos",
+         "title": {"en": "How we decide together", "es": "Cómo decidimos en colectivo"},
+         "text": {"en": "The assembly, the working groups and how a member proposes a change.",
+                  "es": "La asamblea, los grupos de trabajo y cómo proponer un cambio siendo integrante."}},
+    ],
 }
 
 
@@ -138,7 +162,13 @@ class ConfigError(RuntimeError):
     """The settings are unsafe or incomplete for the chosen mode."""
 
 
+WELCOME_POLICIES = ("organisations", "everyone", "optional")
+
+
 def check(settings: dict) -> None:
+    if settings["WELCOME_CONVERSATION"] not in WELCOME_POLICIES:
+        raise ConfigError(f"ALTA_WELCOME_CONVERSATION must be one of {', '.join(WELCOME_POLICIES)}, "
+                          f"not {settings['WELCOME_CONVERSATION']!r}")
     if settings["ENV"] not in {"development", "test", "production"}:
         raise ConfigError(f"ALTA_ENV must be development, test or production, not {settings['ENV']!r}")
     if settings["ENV"] == "production":

@@ -121,7 +121,9 @@ def source_ids() -> dict[str, str]:
 # Spanish that is spelled as the English: units, names, and words Spanish took as they are (Plan, Error).
 # Anything else equal to its msgid was most likely left untranslated.
 SAME_IN_SPANISH = {"%(d)d d %(h)d h", "%(h)d h %(m)d min", "%(m)d min %(s)d s", "%(n).1f s", "%(s)d s", "Error",
-                   "Error:", "Playbook", "Tokens", "Worker", "Workers", "no", "PayPal", "Plan", "Drupal"}
+                   "Error:", "Playbook", "Tokens", "Worker", "Workers", "no", "PayPal", "Plan", "Drupal",
+                   # The leadership asked for these two values to stay in Spanish in the English text.
+                   "Compañerismo", "Buen vivir"}
 
 
 def untranslated_copies(base: Path = FRAGMENTS) -> list[str]:

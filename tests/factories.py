@@ -18,6 +18,7 @@ from app.models import (
     Commitment,
     Consent,
     DocumentVersion,
+    Motivation,
     ServiceRequest,
     utcnow,
 )
@@ -46,7 +47,7 @@ def make_application(state: str = ApplicationState.SUBMITTED, *, services=("host
         username=username,
         state=state,
         submitted_at=utcnow() - timedelta(days=submitted_days_ago) if state != ApplicationState.DRAFT else None,
-        progress={"about": True, "unity": True, "agreement": True, "intentionality": True,
+        progress={"about": True, "unity": True, "agreement": True, "intentionality": True, "why": True,
                   "commitments": True, "services": True},
         **fields,
     )
@@ -59,6 +60,8 @@ def make_application(state: str = ApplicationState.SUBMITTED, *, services=("host
         doc: DocumentVersion = documents.current(kind_, language)
         db.session.add(Consent(application_id=app.id, document_version_id=doc.id, language=language,
                                sha256_shown=doc.sha256, ip="203.0.113.7", user_agent="pytest"))
+    db.session.add(Motivation(application_id=app.id, values=["cooperation", "autonomy"], came_from="member",
+                              wants_conversation=False))
     db.session.add(Commitment(application_id=app.id, dues_amount=Decimal("25.00"), dues_currency="USD",
                               hours_per_month=4, working_groups=["support"], projects=[]))
     domain = f"{username}.example.org"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,7 @@ def _apply(wizard: Wizard, language: str, about: dict, services: dict | None = N
         assert wizard.verify().status_code == 303
     for kind in DOCUMENTS:
         assert wizard.accept(kind).status_code == 303, kind
+    assert wizard.why().status_code == 303
     assert wizard.commitments(dues="USD:50" if about.get("kind") == "organisation" else "USD:10").status_code == 303
     response = wizard.services(**(services or {}))
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -113,6 +115,11 @@ def test_applicant_to_member_with_working_accounts_through_the_real_pages(
     reviewer = _reviewer(app, staff, form)
     assert ORGANISATION in reviewer.get("/review/").get_data(as_text=True).replace("&#39;", "'")
     detail = f"/review/{application.id}"
+    # An organisation: the cooperative's policy asks for a welcome conversation, recorded, before approval.
+    response = form.post(reviewer, f"{detail}/conversation/record", {
+        "held_on": date.today().isoformat(), "held_with": "revisora", "language": language,
+        "notes": "Hablamos de los valores.", "questions": ""}, get_url=detail)
+    assert response.status_code == 303
     response = form.post(reviewer, f"{detail}/approve", {"reason": ""}, get_url=detail)
     assert response.status_code == 303 and response.headers["Location"].endswith(detail)
 

@@ -17,7 +17,7 @@ import pytest
 from app import logs
 from app.devservices import free_port
 from tests.members.test_activation import PASSWORD, active_member, send_link
-from tests.onboarding.conftest import COMMITMENTS, DOCUMENTS, SERVICES
+from tests.onboarding.conftest import COMMITMENTS, DOCUMENTS, SERVICES, WHY
 from tests.onboarding.httpsession import Session
 from tests.support import ROOT, wait_for
 
@@ -76,6 +76,7 @@ def _journey(base: str, mailbox, drain) -> set[str]:
     assert s.get(f"/join/verify/{fresh}").status == 303
     for kind in DOCUMENTS:
         assert s.accept(kind).status == 303
+    assert s.form("/join/why", WHY).status == 303
     assert s.form("/join/commitments", COMMITMENTS).status == 303
     assert s.form("/join/services", SERVICES).status == 303
     assert s.form("/join/submit", {}, page="/join/check").status == 303

@@ -53,7 +53,7 @@ def ensure_member(password: str) -> None:
             email="member@example.org", email_verified_at=utcnow(), kind="individual", full_name="Alex Miembro",
             country="MX", language="es", movements=["housing", "migrant-rights"], username=DEV_MEMBER,
             state=ApplicationState.SUBMITTED, submitted_at=utcnow(),
-            progress={section: True for section in ("about", "unity", "agreement", "intentionality",
+            progress={section: True for section in ("about", "unity", "agreement", "intentionality", "why",
                                                      "commitments", "services")})
         db.session.add(application)
         db.session.flush()

@@ -99,8 +99,14 @@ def _run(sql: str, filters: Filters, extra: dict | None = None, moments: tuple[s
     return db.session.execute(query, {**_params(filters), **(extra or {})})
 
 
-def _grouped(expression: str, filters: Filters) -> dict[str, int]:
-    rows = _run(f"SELECT {expression} AS k, COUNT(*) {_base(filters)} GROUP BY {expression}", filters)  # noqa: S608
+def _joined(filters: Filters, joins: str) -> str:
+    """The base query with more joins (before its WHERE)."""
+    return _base(filters).replace("WHERE m.state", f"{joins}\nWHERE m.state", 1)
+
+
+def _grouped(expression: str, filters: Filters, joins: str = "") -> dict[str, int]:
+    base = _joined(filters, joins) if joins else _base(filters)
+    rows = _run(f"SELECT {expression} AS k, COUNT(*) {base} GROUP BY {expression}", filters)  # noqa: S608
     return {str(key): int(count) for key, count in rows if key is not None}
 
 
@@ -111,9 +117,9 @@ def _items(json_expression: str) -> str:
     return f"CROSS JOIN json_each({json_expression}) AS item"
 
 
-def _list_counts(json_expression: str, filters: Filters) -> dict[str, int]:
+def _list_counts(json_expression: str, filters: Filters, joins: str = "") -> dict[str, int]:
     """Members per value of a JSON list column (a member with two movements counts in both rows)."""
-    base = _base(filters).replace("WHERE m.state", f"{_items(json_expression)}\nWHERE m.state", 1)
+    base = _joined(filters, f"{joins}\n{_items(json_expression)}")
     rows = _run(f"SELECT item.value, COUNT(DISTINCT m.id) {base} GROUP BY item.value", filters)  # noqa: S608
     return {str(key): int(count) for key, count in rows}
 
@@ -149,6 +155,21 @@ GROUPS = "COALESCE(mc.working_groups, c.working_groups, '[]')"
 @remembered()
 def by_working_group(filters: Filters) -> dict[str, int]:
     return _list_counts(GROUPS, filters)
+
+
+# Why they joined (the wizard's "Why you are joining"); members who joined before it was asked have no row.
+MOTIVATION = "LEFT JOIN motivation mo ON mo.application_id = a.id"
+NOT_ANSWERED = "not-answered"
+
+
+@remembered()
+def by_value(filters: Filters) -> dict[str, int]:
+    return _list_counts("COALESCE(mo.value_slugs, '[]')", filters, MOTIVATION)
+
+
+@remembered()
+def by_came_from(filters: Filters) -> dict[str, int]:
+    return _grouped(f"COALESCE(mo.came_from, '{NOT_ANSWERED}')", filters, MOTIVATION)
 
 
 HOURS = "COALESCE(mc.hours_per_month, c.hours_per_month, 0)"

@@ -39,6 +39,12 @@ def _language(code: str) -> str:
     return Locale.parse(code).get_display_name(current_language()) if code in LANGUAGES else code
 
 
+def _came_from(slug: str) -> str:
+    if slug == queries.NOT_ANSWERED:
+        return _("Not asked: joined before the question")
+    return labels.label(labels.CAME_FROM, slug)
+
+
 @dataclass(frozen=True)
 class Table:
     slug: str
@@ -60,6 +66,10 @@ TABLES = [
           lambda k: labels.label(labels.MOVEMENTS, k), partition=False),
     Table("working-groups", _l("Working groups members want to join"), queries.by_working_group,
           lambda k: labels.label(labels.WORKING_GROUPS, k), partition=False),
+    Table("values", _l("The values that moved them to join"), queries.by_value, labels.value_label,
+          partition=False),
+    Table("came-from", _l("How they heard about the cooperative"), queries.by_came_from, _came_from,
+          partition=True),
     Table("countries", _l("Countries"), queries.by_country, _country, partition=True),
     Table("languages", _l("Language they joined in"), queries.by_language, _language, partition=True),
     Table("kinds", _l("Individuals and organisations"), queries.by_kind, lambda k: KINDS.get(k, k), partition=True,
@@ -96,6 +106,7 @@ FUNNEL = {"started": _l("Started an application"), "verified": _l("Confirmed the
           "about": _l("Told us about themselves"), "unity": _l("Accepted the Statement of Unity"),
           "agreement": _l("Accepted the Membership Agreement"),
           "intentionality": _l("Accepted the Statement of Intentionality"),
+          "why": _l("Said why they are joining"),
           "commitments": _l("Stated their commitments"), "services": _l("Chose their services"),
           "submitted": _l("Sent the application"), "approved": _l("Approved")}
 

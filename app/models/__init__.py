@@ -21,6 +21,7 @@ from app.models.states import (
     MemberState,
     ServiceState,
 )
+from app.models.welcome import Motivation, WelcomeConversation
 
 __all__ = [
     "ActivationToken", "ApiToken", "Application", "ApplicationState", "AuditEvent", "Base", "Commitment",
@@ -28,6 +29,7 @@ __all__ = [
     "Consent", "ConsentCampaign", "ConsentMessage", "ConsentRequest", "ConsentRequestState", "Counter",
     "DOCUMENT_KINDS", "DocumentVersion", "DuesAccount", "DuesContact", "DuesPlan",
     "DuesStanding", "Payment", "PaymentImport", "ItemStatus", "JobEvent", "JobItem", "JobState",
-    "Member", "MemberCommitment", "MemberSession", "MemberState",
+    "Member", "MemberCommitment", "MemberSession", "MemberState", "Motivation",
     "Note", "Outbox", "ProvisioningJob", "ServiceRequest", "ServiceState", "StaffSession", "utcnow",
+    "WelcomeConversation",
 ]

@@ -82,6 +82,8 @@ class Application(Timestamped, Base):
     service_requests: Mapped[list[ServiceRequest]] = relationship(  # noqa: F821
         back_populates="application", order_by="ServiceRequest.id"
     )
+    motivation: Mapped[Motivation | None] = relationship(uselist=False)  # noqa: F821
+    conversation: Mapped[WelcomeConversation | None] = relationship(uselist=False)  # noqa: F821
 
     @property
     def display_name(self) -> str:

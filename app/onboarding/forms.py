@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.fields import MultiCheckboxField, WholeNumberField, single_line
+from app.fields import MultiCheckboxField, WholeNumberField, plain_text, single_line
 from app.i18n import current_language
 from app.onboarding import labels, validation
 
@@ -159,6 +159,82 @@ class CommitmentsForm(FlaskForm):
                                                        minimum=minimum, currency=self.other_currency.data)))
         if self.dues.data == "waiver" and not (self.waiver_reason.data or "").strip():
             problems.append((self.waiver_reason, _l("Tell us why you ask for a waiver")))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return ok and not problems
+
+
+MAX_HOPES = 2000
+PHONE_CHARACTERS = frozenset("0123456789 +-().")
+
+
+def _phone(_form, field) -> None:
+    digits = sum(ch.isdigit() for ch in field.data or "")
+    if field.data and (not set(field.data) <= PHONE_CHARACTERS or not 7 <= digits <= 20):
+        raise ValidationError(_l("Enter a phone number with its country code, like +52 55 1234 5678"))
+
+
+class WhyForm(FlaskForm):
+    """"Why you are joining": the values that move the person, their hopes, how they came, and whether they
+    want a welcome conversation (required of some applicants by the WELCOME_CONVERSATION policy)."""
+
+    values = MultiCheckboxField(_l("The values that move you to join"))
+    hopes = TextAreaField(_l("What do you hope to do with the cooperative and with other members?"), validators=[
+        Optional(), Length(max=MAX_HOPES, message=_l("Use at most 2,000 characters")), plain_text],
+        render_kw={"maxlength": MAX_HOPES, "rows": 5})
+    came_from = RadioField(_l("How did you hear about us?"),
+                           validators=[InputRequired(_l("Choose how you heard about us"))])
+    came_from_other = StringField(_l("Tell us how"), validators=[
+        Optional(), Length(max=200, message=_l("Use at most 200 characters")), _single_line])
+    wants_conversation = RadioField(_l("Would you like a welcome conversation with someone from the cooperative?"),
+                                    choices=[("yes", _l("Yes, I would like to talk")),
+                                             ("no", _l("Not now, thank you"))], validators=[Optional()])
+    conversation_language = RadioField(_l("In which language?"), choices=[("es", "Español"), ("en", "English")],
+                                       validators=[Optional()])
+    conversation_medium = RadioField(_l("How would you like to talk?"), validators=[Optional()],
+                                     choices=list(labels.CONVERSATION_MEDIUMS.items()))
+    phone = StringField(_l("Phone number"), validators=[
+        Optional(), Length(max=40, message=_l("Use at most 40 characters")), _single_line, _phone],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    availability = StringField(_l("When are you usually free?"), validators=[
+        Optional(), Length(max=500, message=_l("Use at most 500 characters")), _single_line])
+
+    def __init__(self, *args, conversation_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = current_app.config
+        self.conversation_required = conversation_required
+        self.values.choices = [(v, labels.value_label(v)) for v in config["VALUES"]]
+        self.came_from.choices = [(c, labels.label(labels.CAME_FROM, c)) for c in config["CAME_FROM"]] + [
+            ("other", labels.CAME_FROM["other"])]
+        if conversation_required:
+            self.wants_conversation.data = "yes"  # not asked: the page says why
+        # Required when a conversation is wanted (checked in validate): not labelled "optional".
+        for name in ("conversation_language", "conversation_medium", "wants_conversation"):
+            self[name].flags.required = True
+
+    @property
+    def wants(self) -> bool:
+        return self.conversation_required or self.wants_conversation.data == "yes"
+
+    def validate(self, extra_validators=None) -> bool:
+        # Cross-field rules live here: an Optional() field skips its inline validators when empty.
+        ok = super().validate(extra_validators)
+        problems = []
+        if not self.values.errors and not self.values.data:
+            problems.append((self.values, _l("Choose at least one value: the one that matters most to you")))
+        if self.came_from.data == "other" and not (self.came_from_other.data or "").strip():
+            problems.append((self.came_from_other, _l("Tell us how you heard about us")))
+        if not self.conversation_required and self.wants_conversation.data not in ("yes", "no") \
+                and not self.wants_conversation.errors:
+            problems.append((self.wants_conversation, _l("Choose whether you would like a welcome conversation")))
+        if self.wants:
+            if not self.conversation_language.data and not self.conversation_language.errors:
+                problems.append((self.conversation_language, _l("Choose the language of the conversation")))
+            if not self.conversation_medium.data and not self.conversation_medium.errors:
+                problems.append((self.conversation_medium, _l("Choose a phone or a video call")))
+            if self.conversation_medium.data == "phone" and not (self.phone.data or "").strip() \
+                    and not self.phone.errors:
+                problems.append((self.phone, _l("Enter the number we should call")))
         for field, message in problems:
             field.errors = [*field.errors, message]
         return ok and not problems

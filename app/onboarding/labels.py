@@ -7,13 +7,27 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.labels import DOCUMENTS, MOVEMENTS, SERVICE_STATES, SERVICES, SIZES, WORKING_GROUPS, label  # noqa: F401 - shared
+from app.labels import (  # noqa: F401 - shared
+    CAME_FROM,
+    CONVERSATION_MEDIUMS,
+    DOCUMENTS,
+    MOVEMENTS,
+    SERVICE_STATES,
+    SERVICES,
+    SIZES,
+    VALUES,
+    WORKING_GROUPS,
+    label,
+    value_label,
+    value_meaning,
+)
 
 KINDS = {"individual": _l("A person"), "organisation": _l("An organisation")}
 
 SECTIONS = {
     "about": _l("About you"), "unity": _l("Statement of Unity"), "agreement": _l("Membership Agreement"),
-    "intentionality": _l("Statement of Intentionality"), "commitments": _l("Your commitments"),
+    "intentionality": _l("Statement of Intentionality"), "why": _l("Why you are joining"),
+    "commitments": _l("Your commitments"),
     "services": _l("Services you need"), "check": _l("Check and send your application"),
 }
 

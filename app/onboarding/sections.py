@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.models import Application, ApplicationState
 
-ORDER = ("about", "unity", "agreement", "intentionality", "commitments", "services")
+ORDER = ("about", "unity", "agreement", "intentionality", "why", "commitments", "services")
 DOCUMENTS = ("unity", "agreement", "intentionality")
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.NEEDS_INFO)
 

@@ -18,6 +18,7 @@ from app.models import (
     Consent,
     DocumentVersion,
     Member,
+    Motivation,
     Note,
     ServiceRequest,
     utcnow,
@@ -219,7 +220,44 @@ def save_commitments(application: Application, *, dues: Dues, hours_per_month: i
     db.session.commit()
 
 
-DRAFT_SECTIONS = ("commitments", "services")
+@dataclass
+class Why:
+    values: list[str]
+    hopes: str | None
+    came_from: str
+    came_from_other: str | None
+    wants_conversation: bool
+    conversation_language: str | None = None
+    conversation_medium: str | None = None
+    phone: str | None = None
+    availability: str | None = None
+
+
+def save_motivation(application: Application, why: Why) -> None:
+    """"Why you are joining": one row per application, replaced on every save; the conversation's details
+    are kept only when a conversation is wanted (no stray phone number of someone who said no)."""
+    _require_editable(application)
+    motivation = application.motivation or Motivation(application_id=application.id)
+    motivation.values = list(why.values)
+    motivation.hopes = (why.hopes or "").strip() or None
+    motivation.came_from = why.came_from
+    motivation.came_from_other = (why.came_from_other or "").strip() or None if why.came_from == "other" else None
+    motivation.wants_conversation = why.wants_conversation
+    wanted = why.wants_conversation
+    motivation.conversation_language = why.conversation_language if wanted else None
+    motivation.conversation_medium = why.conversation_medium if wanted else None
+    motivation.phone = (why.phone or "").strip() or None if wanted and why.conversation_medium == "phone" else None
+    motivation.availability = (why.availability or "").strip() or None if wanted else None
+    db.session.add(motivation)
+    _drop_draft(application, "why")
+    _save_progress(application, why=True)
+    # Counts and choices only: the person's own words stay out of the audit log.
+    audit.record(actor(application), "application.motivation_saved", f"application:{application.id}",
+                 {"values": len(motivation.values), "wants_conversation": wanted})
+    db.session.commit()
+
+
+DRAFT_SECTIONS = ("why", "commitments", "services")
 
 
 def save_draft(application: Application, section: str, fields: dict[str, list[str]]) -> None:

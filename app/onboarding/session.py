@@ -51,7 +51,7 @@ def after_save(application: Application):
 def section_endpoint(section: str) -> tuple:
     if section in sections.DOCUMENTS:
         return ("onboarding.document", {"kind": section})
-    return ({"about": "onboarding.about", "commitments": "onboarding.commitments",
+    return ({"about": "onboarding.about", "why": "onboarding.why", "commitments": "onboarding.commitments",
              "services": "onboarding.services", "check": "onboarding.check"}[section], {})
 
 

@@ -13,7 +13,15 @@ from app import documents
 from app.audit import client_ip
 from app.i18n import current_language
 from app.onboarding import bp, labels, sections, services, summary, tokens
-from app.onboarding.forms import CommitmentsForm, ConsentForm, ResubmitForm, ServicesForm, check_services, flat_errors
+from app.onboarding.forms import (
+    CommitmentsForm,
+    ConsentForm,
+    ResubmitForm,
+    ServicesForm,
+    WhyForm,
+    check_services,
+    flat_errors,
+)
 from app.onboarding.session import (
     after_save,
     current_application,
@@ -24,6 +32,7 @@ from app.onboarding.session import (
     wizard_step,
 )
 from app.onboarding.views import ERRORS
+from app.review import welcome
 
 
 @lru_cache(maxsize=64)
@@ -91,6 +100,26 @@ def _draft_formdata(application, section: str) -> dict:
     if not saved:
         return {}
     return {"formdata": MultiDict([(key, value) for key, values in saved.items() for value in values])}
+
+
+@bp.route("/join/why", methods=["GET", "POST"])
+@wizard_step("why")
+def why(application):
+    if "later" in request.form:
+        return _save_for_later(application, "why")
+    required = welcome.required_for(application)
+    saved = summary.why_data(application) if request.method == "GET" else {}
+    form = WhyForm(**_draft_formdata(application, "why"), data=saved or None, conversation_required=required)
+    if form.validate_on_submit():
+        services.save_motivation(application, services.Why(
+            values=form.values.data, hopes=form.hopes.data, came_from=form.came_from.data,
+            came_from_other=form.came_from_other.data, wants_conversation=form.wants,
+            conversation_language=form.conversation_language.data,
+            conversation_medium=form.conversation_medium.data, phone=form.phone.data,
+            availability=form.availability.data))
+        return after_save(application)
+    return render_template("onboarding/why.html", form=form, errors=flat_errors(form), required=required,
+                           labels=labels, back_link=_previous_section("why"))
 
 
 @bp.route("/join/commitments", methods=["GET", "POST"])

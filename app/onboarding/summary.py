@@ -33,6 +33,48 @@ def commitments_data(application: Application) -> dict:
             "movements": application.movements, "movements_other": application.movements_other}
 
 
+def why_data(application: Application) -> dict:
+    m = application.motivation
+    if m is None:
+        return {}
+    return {"values": m.values, "hopes": m.hopes, "came_from": m.came_from, "came_from_other": m.came_from_other,
+            "wants_conversation": "yes" if m.wants_conversation else "no",
+            "conversation_language": m.conversation_language, "conversation_medium": m.conversation_medium,
+            "phone": m.phone, "availability": m.availability}
+
+
+def conversation_text(motivation) -> str:
+    """"Yes, in Spanish, by phone" or "Not now": the wish as the applicant and the reviewer read it."""
+    if motivation is None or not motivation.wants_conversation:
+        return _("Not now")
+    language = {"en": "English", "es": "Español"}.get(motivation.conversation_language or "", "")
+    medium = str(labels.CONVERSATION_MEDIUMS.get(motivation.conversation_medium or "", ""))
+    return _("Yes: %(language)s, %(medium)s", language=language, medium=medium.lower())
+
+
+def came_from_text(motivation) -> str:
+    if motivation is None or not motivation.came_from:
+        return ""
+    if motivation.came_from == "other":
+        return motivation.came_from_other or str(labels.CAME_FROM["other"])
+    return str(labels.label(labels.CAME_FROM, motivation.came_from))
+
+
+def why_rows(application: Application) -> list[tuple[str, object, str]]:
+    m = application.motivation
+    rows = [
+        (_("Values that move you"), [str(labels.value_label(v)) for v in (m.values if m else [])], "why"),
+        (_("What you hope to do"), (m.hopes if m else None) or _("Not answered"), "why"),
+        (_("How you heard about us"), came_from_text(m), "why"),
+        (_("Welcome conversation"), conversation_text(m), "why"),
+    ]
+    if m and m.wants_conversation:
+        if m.phone:
+            rows.append((_("Phone number"), m.phone, "why"))
+        rows.append((_("When you are usually free"), m.availability or _("Not answered"), "why"))
+    return rows
+
+
 def services_data(application: Application) -> dict:
     data: dict = {"username": application.username, "mailboxes": []}
     for request in application.service_requests:
@@ -96,4 +138,4 @@ def rows(application: Application) -> list[tuple[str, object, str]]:
     ]
     services = [(_("Username"), application.username or "", "services"),
                 (_("Services"), _services_text(application), "services")]
-    return about + documents + commitments + services
+    return about + documents + why_rows(application) + commitments + services

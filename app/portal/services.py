@@ -164,6 +164,9 @@ def data_export(member: Member) -> dict:
                 "waiver_requested": stated.waiver_requested, "waiver_reason": stated.waiver_reason,
                 "hours_per_month": stated.hours_per_month, "working_groups": list(stated.working_groups or []),
                 "projects": list(stated.projects or [])},
+            "why_joining": _motivation(application),
+            # The conversation's date, language and their own questions; support's notes are staff records.
+            "welcome_conversation": _conversation(application),
         },
         "commitments": [
             {"since": _iso(c.since), "hours_per_month": c.hours_per_month, "working_groups": c.working_groups,
@@ -182,6 +185,25 @@ def data_export(member: Member) -> dict:
         "dues": _dues(member),
         "community": _community(member),
     }
+
+
+def _motivation(application) -> dict | None:
+    m = application.motivation
+    if m is None:
+        return None
+    return {"values": list(m.values or []), "hopes": m.hopes, "came_from": m.came_from,
+            "came_from_other": m.came_from_other, "wants_conversation": m.wants_conversation,
+            "conversation_language": m.conversation_language, "conversation_medium": m.conversation_medium,
+            "phone": m.phone, "availability": m.availability}
+
+
+def _conversation(application) -> dict | None:
+    c = application.conversation
+    if c is None:
+        return None
+    return {"proposed_times": list(c.proposed_times or []), "timezone": c.timezone,
+            "scheduled_for": _iso(c.scheduled_for), "held_on": c.held_on.isoformat() if c.held_on else None,
+            "language": c.held_language, "your_questions": c.questions}
 
 
 def _reconsent(member: Member) -> list[dict]:

@@ -11,14 +11,14 @@ import json
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app import documents
+from app import documents, education
 from app.auth.access import safe_next
 from app.dues import accounts as dues_accounts
 from app.dues import followup as dues_followup
 from app.dues.emails import instructions
 from app.dues.forms import STANDING_LABELS, AmountForm
 from app.extensions import limiter
-from app.i18n import fresh_session
+from app.i18n import current_language, fresh_session
 from app.members import leaving
 from app.members.activation import MIN_PASSWORD_LENGTH
 from app.portal import account, bp, services, sessions
@@ -89,7 +89,7 @@ def overview():
     member = g.member
     return render_template("portal/overview.html", member=member, commitments=services.current_commitments(member),
                            documents=services.accepted_documents(member), sign_out_form=SignOutForm(),
-                           withdraw_form=WithdrawLeaveForm())
+                           withdraw_form=WithdrawLeaveForm(), material=education.material(current_language()))
 
 
 @bp.route("/commitments", methods=["GET", "POST"])

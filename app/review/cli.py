@@ -1,4 +1,4 @@
-"""`flask --app app review digest`: the daily digest of the review queue for the support team."""
+"""`flask --app app review digest` (the daily digest of the review queue) and `review conversation-reminders`."""
 
 from __future__ import annotations
 
@@ -15,3 +15,12 @@ def digest_command() -> None:
 
     services.queue_digest()
     click.echo("review digest queued")
+
+
+@review_cli.command("conversation-reminders")
+def conversation_reminders_command() -> None:
+    """Queue the day-before reminder of each confirmed welcome conversation (run hourly or daily from cron;
+    safe to run twice or on several hosts: each reminder is claimed once)."""
+    from app.review import welcome
+
+    click.echo(f"{welcome.send_reminders()} conversation reminders queued")

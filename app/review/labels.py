@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.labels import DOCUMENTS, MOVEMENTS, SERVICES, WORKING_GROUPS, label  # noqa: F401 - shared
+from app.labels import DOCUMENTS, MOVEMENTS, SERVICES, WORKING_GROUPS, label, value_label  # noqa: F401 - shared
 
 STATES = {
     "draft": _l("Draft"), "submitted": _l("Waiting for review"), "needs_info": _l("Waiting for the applicant"),
@@ -35,6 +35,10 @@ ACTIONS = {
     "application.withdrawn": _l("Withdrew the application"),
     "application.draft_reminded": _l("Reminded that the draft will expire"),
     "application.expired": _l("Draft expired: not finished in time"),
+    "application.motivation_saved": _l("Said why they are joining"),
+    "application.conversation_proposed": _l("Proposed times for a welcome conversation"),
+    "application.conversation_confirmed": _l("Confirmed a time for the welcome conversation"),
+    "application.conversation_recorded": _l("Recorded the welcome conversation"),
     "mail.sent": _l("Email sent"),
     "note": _l("Note"),
 }
@@ -60,6 +64,38 @@ def review_error(error) -> str:
         "too_long": _("That text is too long."),
         "no_username": _("This application has no username: ask the applicant for one first."),
         "directory_unavailable": _("The directory is not reachable right now. Try again in a few minutes."),
+        "conversation_required": _("A welcome conversation must be held and recorded before this application "
+                                   "can be approved (the cooperative's policy). Record it below first."),
+    }
+    return messages.get(code, _("That did not work. Try again."))
+
+
+CONVERSATION_FILTERS = {"": _l("Any"), "waiting": _l("Waiting for a conversation"),
+                        "held": _l("Conversation held")}
+CONVERSATION_STAGES = {"none": _l("Not proposed yet"), "proposed": _l("Times proposed, waiting for the applicant"),
+                       "scheduled": _l("Time confirmed"), "held": _l("Held")}
+
+
+def welcome_error(error) -> str:
+    """The reviewer-facing message for a refused conversation step."""
+    code, info = error.code, error.info
+    if code == "too_many_times":
+        return _("Propose at most %(max)s times.", max=info.get("max", 3))
+    if code == "time_far":
+        return _("Propose times within the next %(days)s days.", days=info.get("days", 120))
+    if code == "not_open":
+        return _("This application is not waiting for review (it is: %(state)s).",
+                 state=STATES.get(info.get("state"), info.get("state")))
+    messages = {
+        "not_found": _("There is no such application."),
+        "bad_timezone": _("Choose one of the time zones in the list."),
+        "no_times": _("Enter at least one date and time."),
+        "time_past": _("Propose times that have not passed yet."),
+        "already_held": _("The conversation was already held and recorded."),
+        "held_future": _("The date of the conversation cannot be in the future."),
+        "held_too_old": _("Enter a date within the last year."),
+        "held_with_required": _("Enter who from the cooperative took part."),
+        "too_long": _("That text is too long."),
     }
     return messages.get(code, _("That did not work. Try again."))
 

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import Application, AuditEvent, Consent, Note, ServiceRequest, utcnow
 from app.models.states import AWAITING_REVIEW_STATES, sql_in
+from app.review import welcome
 
 PAGE_SIZE = 50
 # Literal SQL matching the partial index's own WHERE (app/models/applications.py), so both engines use it.
@@ -28,6 +29,7 @@ SERVICES = ("hosting", "email", "drupal")
 SORTS = ("oldest", "newest")
 MAX_SEARCH = 100
 MAX_ASSIGNEE = 64
+CONVERSATION_FILTERS = ("", "waiting", "held")
 
 
 @dataclass
@@ -39,6 +41,7 @@ class QueueFilters:
     q: str = ""
     sort: str = "oldest"
     after: str = ""  # keyset cursor "<iso submitted_at>|<id>"
+    conversation: str = ""  # "" | "waiting" | "held" (the welcome conversation)
 
     @classmethod
     def from_args(cls, args, me: str) -> QueueFilters:
@@ -57,12 +60,14 @@ class QueueFilters:
         params.keyset(after, "after")
         return cls(state=pick("state", STATE_FILTERS, "open"), service=pick("service", ("",) + SERVICES, ""),
                    language=pick("language", ("", *LANGUAGES), ""), assignee=assignee,
-                   q=params.text(args.get("q"), "q", MAX_SEARCH), sort=pick("sort", SORTS, "oldest"), after=after)
+                   q=params.text(args.get("q"), "q", MAX_SEARCH), sort=pick("sort", SORTS, "oldest"), after=after,
+                   conversation=pick("conversation", CONVERSATION_FILTERS, ""))
 
     def args(self, **changes) -> dict:
         """Query-string arguments for links (empty ones left out), with some values changed."""
         values = {"state": self.state, "service": self.service, "language": self.language,
-                  "assignee": self.assignee, "q": self.q, "sort": self.sort, "after": ""}
+                  "assignee": self.assignee, "q": self.q, "sort": self.sort, "after": "",
+                  "conversation": self.conversation}
         values.update(changes)
         return {k: v for k, v in values.items() if v and not (k == "state" and v == "open")
                 and not (k == "sort" and v == "oldest")}
@@ -112,6 +117,10 @@ def queue(filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
         query = query.where(Application.assignee == filters.assignee)
     if filters.q:
         query = query.where(_search_clause(filters.q))
+    if filters.conversation == "waiting":
+        query = query.where(welcome.waiting_clause())
+    elif filters.conversation == "held":
+        query = query.where(welcome.held_clause())
     newest = filters.sort == "newest"
     cursor = params.keyset(filters.after, "after")
     if cursor:
@@ -124,7 +133,8 @@ def queue(filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
                                     and_(Application.submitted_at == moment, Application.id > ident)))
     order = (Application.submitted_at.desc(), Application.id.desc()) if newest else (
         Application.submitted_at, Application.id)
-    query = query.order_by(*order).limit(page_size + 1).options(selectinload(Application.service_requests))
+    query = query.order_by(*order).limit(page_size + 1).options(selectinload(Application.service_requests),
+                                                                 selectinload(Application.conversation))
     rows = list(db.session.scalars(query))
     next_after = None
     if len(rows) > page_size:
@@ -156,6 +166,7 @@ def detail(application_id: int) -> Application | None:
     return db.session.scalars(select(Application).where(Application.id == application_id).options(
         selectinload(Application.consents).selectinload(Consent.document_version),
         selectinload(Application.service_requests), selectinload(Application.commitment),
+        selectinload(Application.motivation), selectinload(Application.conversation),
     )).first()
 
 

@@ -19,6 +19,7 @@ from app.models.members import allocate
 from app.models.states import allowed_from
 from app.provisioning import planning
 from app.refusals import Refused
+from app.review import welcome
 
 MAX_TEXT = 5000
 
@@ -76,10 +77,19 @@ class Approval:
 
 
 def approve(application_id: int, actor: str, reason: str | None = None) -> Approval:
-    """submitted → approved, the member row, service requests planned as provisioning jobs, audit, email."""
+    """submitted → approved, the member row, service requests planned as provisioning jobs, audit, email.
+
+    Refused ("conversation_required") while the WELCOME_CONVERSATION policy asks for a conversation that has
+    not been recorded: the check is part of the UPDATE, so it holds against a concurrent change too."""
     now = utcnow()
-    _transition(application_id, ApplicationState.APPROVED, decided_at=now, decided_by=actor,
-                decision_reason=(reason or "").strip() or None, **_link_alive())
+    try:
+        _transition(application_id, ApplicationState.APPROVED, extra_where=(welcome.approvable_clause(),),
+                    decided_at=now, decided_by=actor, decision_reason=(reason or "").strip() or None,
+                    **_link_alive())
+    except ReviewError as error:
+        if error.code == "wrong_state" and error.info.get("state") in allowed_from(ApplicationState.APPROVED):
+            raise ReviewError("conversation_required") from None
+        raise
     application = db.session.get(Application, application_id)
     db.session.refresh(application)
     if not application.username:

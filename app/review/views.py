@@ -14,7 +14,8 @@ from app.auth.access import Role, role_required
 from app.extensions import db
 from app.members import services as member_services
 from app.models import DocumentVersion, Member, utcnow
-from app.review import bp, labels, queries, services
+from app.onboarding import summary
+from app.review import bp, labels, queries, services, welcome
 from app.review.forms import (
     ApproveForm,
     AssignForm,
@@ -22,6 +23,8 @@ from app.review.forms import (
     InfoForm,
     MemberSwitchForm,
     NoteForm,
+    ProposeForm,
+    RecordForm,
     RejectForm,
     UndoForm,
 )
@@ -54,7 +57,9 @@ def _detail_page(application_id: int, failed=None, **forms):
     context = {
         "approve_form": ApproveForm(), "reject_form": RejectForm(), "info_form": InfoForm(),
         "undo_form": UndoForm(), "note_form": NoteForm(), "assign_form": AssignForm(),
-        "switch_form": MemberSwitchForm(),
+        "switch_form": MemberSwitchForm(), "propose_form": ProposeForm(formdata=None),
+        "record_form": RecordForm(formdata=None, data={"language": application.language,
+                                                       "held_on": utcnow().date()}),
     }
     context.update(forms)
     status = 200
@@ -62,7 +67,8 @@ def _detail_page(application_id: int, failed=None, **forms):
         context["form"] = failed  # the layout titles the page "Error: …"
         status = 200  # as the other forms of the site: the page again, with the errors
     return render_template("review/detail.html", application=application, history=queries.history(application_id),
-                           member=_member_of(application_id),
+                           member=_member_of(application_id), welcome=welcome, summary=summary,
+                           conversation_required=welcome.required_for(application),
                            undo_until=undo_until, now=utcnow(), labels=labels,
                            warning_days=int(current_app.config["REVIEW_AGE_WARNING_DAYS"]), **context), status
 
@@ -173,6 +179,39 @@ def bulk_approve():
     for application_id, error in sorted(result.refused.items()):
         flash(_("Application %(id)s: %(why)s", id=application_id, why=labels.review_error(error)), "error")
     return back
+
+
+@bp.post("/<int:application_id>/conversation/propose")
+@role_required(Role.SUPPORT)
+def propose_conversation(application_id: int):
+    form = ProposeForm()
+    if not form.validate_on_submit():
+        return _detail_page(application_id, failed=form, propose_form=form)
+    place = welcome.zone(form.timezone.data)
+    try:
+        welcome.propose(application_id, current_user.uid, [t.replace(tzinfo=place) for t in form.times()],
+                        form.timezone.data)
+    except welcome.WelcomeError as error:
+        flash(labels.welcome_error(error), "error")
+        return _see(application_id, "#conversation")
+    flash(_("Times proposed. The applicant has been emailed and chooses one on their status page."), "success")
+    return _see(application_id, "#conversation")
+
+
+@bp.post("/<int:application_id>/conversation/record")
+@role_required(Role.SUPPORT)
+def record_conversation(application_id: int):
+    form = RecordForm()
+    if not form.validate_on_submit():
+        return _detail_page(application_id, failed=form, record_form=form)
+    try:
+        welcome.record(application_id, current_user.uid, held_on=form.held_on.data, held_with=form.held_with.data,
+                       language=form.language.data, notes=form.notes.data, questions=form.questions.data)
+    except welcome.WelcomeError as error:
+        flash(labels.welcome_error(error), "error")
+        return _see(application_id, "#conversation")
+    flash(_("The conversation is recorded."), "success")
+    return _see(application_id, "#conversation")
 
 
 def _switch_member(application_id: int, action, done_message: str):

@@ -12,6 +12,9 @@ ABOUT = {"email": "ana@example.org", "full_name": "Ana Pérez", "kind": "individ
 COMMITMENTS = {"dues": "USD:10", "other_amount": "", "other_currency": "USD", "waiver_reason": "",
                "hours_per_month": "6", "working_groups": ["support", "translation"],
                "movements": ["migrant-rights", "housing"], "movements_other": ""}
+WHY = {"values": ["cooperation", "companerismo"], "hopes": "Aprender a cuidar nuestros servidores.",
+       "came_from": "member", "came_from_other": "", "wants_conversation": "yes", "conversation_language": "es",
+       "conversation_medium": "video", "phone": "", "availability": "Entre semana, después de las 6"}
 SERVICES = {"username": "anap", "want_hosting": "y", "hosting_domain": "colectivo.org", "want_email": "y",
             "email_domain_choice": "own", "email_domain": "", "mailboxes-0-local": "ana",
             "mailboxes-0-display_name": "Ana Pérez", "want_drupal": "y"}
@@ -51,6 +54,9 @@ class Wizard:
                 "sha256": hidden(html, "sha256"), "accept": "y"}
         return self.client.post(url, data=data)
 
+    def why(self, **changes):
+        return self.post("/join/why", {**WHY, **changes})
+
     def commitments(self, **changes):
         return self.post("/join/commitments", {**COMMITMENTS, **changes})
 
@@ -66,6 +72,7 @@ class Wizard:
         assert self.verify().status_code == 303
         for kind in DOCUMENTS:
             assert self.accept(kind).status_code == 303, kind
+        assert self.why().status_code == 303
         kind = (about or {}).get("kind", "individual")
         assert self.commitments(dues="USD:10" if kind == "individual" else "USD:50").status_code == 303
         response = self.services(**(services or {}))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Application, AuditEvent, Consent
-from tests.onboarding.conftest import ABOUT, COMMITMENTS, DOCUMENTS, SERVICES
+from tests.onboarding.conftest import ABOUT, COMMITMENTS, DOCUMENTS, SERVICES, WHY
 from tests.onboarding.httpsession import Session
 
 
@@ -17,6 +17,7 @@ def _ready_for_services(base_url: str, email: str) -> Session:
     assert s.form("/join/", {**ABOUT, "email": email}).status == 303
     for kind in DOCUMENTS:
         assert s.accept(kind).status == 303
+    assert s.form("/join/why", WHY).status == 303
     assert s.form("/join/commitments", COMMITMENTS).status == 303
     return s
 

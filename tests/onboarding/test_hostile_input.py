@@ -132,6 +132,7 @@ def test_a_username_held_by_another_application_is_taken(wizard, client):
     wizard.verify()
     for kind in DOCUMENTS:
         wizard.accept(kind)
+    wizard.why()
     wizard.commitments()
     response = wizard.services()
     assert response.status_code == 200 and "already taken" in response.get_data(as_text=True)

@@ -42,6 +42,7 @@ def test_whole_wizard_in_each_language_submits_and_mails_in_that_language(
                                                                   DocumentVersion.language == language))
         assert version.title in page.get_data(as_text=True)
         assert wizard.accept(kind).status_code == 303
+    assert wizard.why().status_code == 303
     assert wizard.commitments().status_code == 303
     assert wizard.services().status_code == 303
 
@@ -77,6 +78,7 @@ def test_submission_is_refused_until_the_email_address_is_verified(wizard, clien
     assert wizard.start().status_code == 303
     for kind in DOCUMENTS:
         assert wizard.accept(kind).status_code == 303
+    assert wizard.why().status_code == 303
     assert wizard.commitments().status_code == 303
     assert wizard.services().status_code == 303
     response = wizard.submit()
@@ -343,6 +345,7 @@ def test_save_and_come_back_later_keeps_unfinished_answers_and_shows_in_progress
     wizard.start()
     for kind in DOCUMENTS:
         wizard.accept(kind)
+    wizard.why()
     response = wizard.post("/join/commitments", {"dues": "waiver", "waiver_reason": "Estoy sin trabajo",
                                                  "hours_per_month": "", "later": "1"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/join/tasks")
