@@ -100,7 +100,10 @@ def propose(application_id: int, actor: str, times: list[datetime], timezone: st
     if timezone not in current_app.config["WELCOME_TIMEZONES"]:
         raise WelcomeError("bad_timezone")
     now = utcnow()
-    chosen = sorted({t.astimezone(UTC).replace(second=0, microsecond=0) for t in times})
+    try:
+        chosen = sorted({t.astimezone(UTC).replace(second=0, microsecond=0) for t in times})
+    except OverflowError:  # 9999-12-31 23:59 in a zone west of UTC is past the calendar's end in UTC
+        raise WelcomeError("time_far", days=MAX_AHEAD.days) from None
     if not chosen:
         raise WelcomeError("no_times")
     if len(chosen) > MAX_PROPOSED:
