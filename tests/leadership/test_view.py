@@ -14,16 +14,6 @@ from app.extensions import db
 from app.models import AuditEvent, MemberState
 from tests.members.factories import make_member
 
-PASSWORD = "Lea-test-password-1"
-
-
-@pytest.fixture
-def leader(app, staff, form):
-    password = staff.create("lea", "leadership", password=PASSWORD)
-    client = app.test_client()
-    assert form.post(client, "/login", {"username": "lea", "password": password}).status_code == 303
-    return client
-
 
 def seed(spec: list[tuple[str, str, str, list[str], int]]) -> list:
     """(country, language, kind, movements, how many) → members."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import Motivation
-from tests.leadership.test_view import cells, expected, leader  # noqa: F401 - the fixture
+from tests.leadership.test_view import cells, expected
 from tests.members.factories import make_member
 
 
