@@ -208,8 +208,9 @@ class WhyForm(FlaskForm):
             ("other", labels.CAME_FROM["other"])]
         if conversation_required:
             self.wants_conversation.data = "yes"  # not asked: the page says why
-        # Required when a conversation is wanted (checked in validate): not labelled "optional".
-        for name in ("conversation_language", "conversation_medium", "wants_conversation"):
+        # Required (at least one value), or required when a conversation is wanted (checked in validate):
+        # not labelled "optional".
+        for name in ("values", "conversation_language", "conversation_medium", "wants_conversation"):
             self[name].flags.required = True
 
     @property

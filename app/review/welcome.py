@@ -207,12 +207,13 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def local_time(moment: datetime | str, timezone: str | None, language: str | None = None) -> str:
-    """"lunes, 7 de diciembre de 2026, 18:00 (Ciudad de México)": the time in the zone it was proposed in,
-    in the reader's language (the date and clock as CLDR writes them for that language)."""
+    """"lunes, 7 de diciembre de 2026, 18:00, hora de México (Ciudad de México)": the time in the zone it was
+    proposed in, in the reader's language (the date and clock as CLDR writes them for that language)."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     place = zone(timezone)
     language = language or current_language()
     local = moment.astimezone(place)
-    return (f"{format_date(local, 'full', locale=language)}, {format_time(local, 'short', locale=language)} "
-            f"({get_timezone_location(place, locale=language, return_city=True)})")
+    # The zone with its country ("hora de México (Ciudad de México)"): applicants live on both sides of the border.
+    return (f"{format_date(local, 'full', locale=language)}, {format_time(local, 'short', locale=language)}, "
+            f"{get_timezone_location(place, locale=language)}")

@@ -133,10 +133,10 @@ def test_proposed_times_reach_the_applicant_who_confirms_one_and_gets_mail_in_sp
     [letter] = mailbox.to("person")
     body = letter.get_body(("plain",)).get_content()
     assert letter["Subject"] == "Platiquemos: elige un horario para tu plática de bienvenida"
-    assert "18:00 (Ciudad de México)" in body and f"/status/{token}" in body
+    assert "18:00, hora de México (Ciudad de México)" in body and f"/status/{token}" in body
 
     status = client.get(f"/status/{token}?lang=es").get_data(as_text=True)
-    assert "Tu plática de bienvenida" in status and "18:00 (Ciudad de México)" in status
+    assert "Tu plática de bienvenida" in status and "18:00, hora de México (Ciudad de México)" in status
     chosen = conversation.proposed_times[1]
     for _twice in range(2):  # a double click confirms once
         response = form.post(client, f"/status/{token}/conversation", {"time": chosen}, get_url=f"/status/{token}")
