@@ -125,4 +125,45 @@ def test_staff_pages_have_no_accessibility_violations(app, live_server, phone, s
         assert phone.goto(f"{live_server}{at(url.format(**ids), language)}").ok, url
         assert phone.locator("html").get_attribute("lang").startswith(language), url
         problems.update(checked(phone, url))
+    # The welcome conversation's forms, opened, and the record form showing its errors.
+    phone.goto(f"{live_server}{at(f'/review/{application.id}', language)}")
+    phone.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    problems.update(checked(phone, "/review/<id> (conversation forms open)"))
+    phone.locator("#record-form button[type=submit]").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".error-summary").count() == 1
+    problems.update(checked(phone, "/review/<id> (record form with errors)"))
+    assert {url: found for url, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_why_step_and_the_conversation_on_the_status_page_have_no_violations(app, live_server, phone,
+                                                                                 language):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.models import utcnow
+    from app.review import welcome
+    from tests.factories import make_application
+
+    draft, token = make_application(state="draft", kind="organisation", language=language)
+    db.session.delete(draft.motivation)
+    draft.progress = {**draft.progress, "why": False}
+    db.session.commit()
+    problems = {}
+    phone.goto(f"{live_server}/join/resume/{token}?lang={language}")
+    assert phone.goto(f"{live_server}{at('/join/why', language)}").ok
+    problems.update(checked(phone, "/join/why"))
+    phone.set_viewport_size({"width": 360, "height": 800})
+    phone.locator("main form button[type=submit]").first.click()
+    phone.wait_for_load_state()
+    assert phone.locator(".error-summary").count() == 1
+    problems.update(checked(phone, "/join/why (with errors)"))
+    draft.state, draft.submitted_at = "submitted", utcnow()
+    db.session.commit()
+    welcome.propose(draft.id, "rita", [utcnow() + timedelta(days=2), utcnow() + timedelta(days=3)],
+                    "America/Mexico_City")
+    assert phone.goto(f"{live_server}{at(f'/status/{token}', language)}").ok
+    assert phone.locator("#conversation-form").count() == 1
+    problems.update(checked(phone, "/status/<token> (times proposed)"))
     assert {url: found for url, found in problems.items() if found} == {}
