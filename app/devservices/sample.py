@@ -11,7 +11,16 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Application, ApplicationState, Commitment, Member, MemberCommitment, MemberState, utcnow
+from app.models import (
+    Application,
+    ApplicationState,
+    Commitment,
+    Member,
+    MemberCommitment,
+    MemberState,
+    Motivation,
+    utcnow,
+)
 from app.models.members import allocate
 
 PREFIX = "ejemplo"
@@ -43,6 +52,14 @@ def load(count: int, seed: int = 7) -> int:
         db.session.add(Commitment(application_id=application.id, hours_per_month=rng.choice([0, 0, 2, 4, 4, 8, 12]),
                                   working_groups=rng.sample(config["WORKING_GROUPS"], rng.randint(0, 2)),
                                   projects=[]))
+        if since > now - timedelta(days=365):
+            # Asked "why you are joining" (since issue 19): only those who joined in the last year. Its own
+            # random sequence, so the fields above stay what they were for an existing database.
+            why = random.Random(seed * 7919 + n)
+            db.session.add(Motivation(application_id=application.id,
+                                      values=why.sample(config["VALUES"], why.randint(1, 4)),
+                                      came_from=why.choice([*config["CAME_FROM"], "services", "member", "other"]),
+                                      wants_conversation=why.random() < 0.5, created_at=since, updated_at=since))
         left = rng.random() < 0.06
         member = Member(application_id=application.id, uid=application.username,
                         uid_number=allocate(db.session, "uid_number"),
