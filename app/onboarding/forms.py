@@ -249,6 +249,8 @@ class MailboxForm(Form):
 
 
 class ServicesForm(FlaskForm):
+    """What the person asks for. The web site's domain is required when hosting is chosen (check_services)."""
+
     username = StringField(_l("Username"), validators=[
         DataRequired(_l("Choose a username")), Length(max=32, message=_l("Use at most 32 characters"))],
         render_kw={"autocapitalize": "none", "spellcheck": "false"})
@@ -262,6 +264,11 @@ class ServicesForm(FlaskForm):
         Optional(), Length(max=253, message=_l("Use at most 253 characters"))])
     mailboxes = FieldList(FormField(MailboxForm), min_entries=MAX_MAILBOXES, max_entries=MAX_MAILBOXES)
     want_drupal = BooleanField(_l("I want an account on the members' Drupal site"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown only once hosting is chosen, and then needed: not labelled "optional".
+        self.hosting_domain.flags.required = True
 
 
 class ResubmitForm(FlaskForm):
@@ -311,7 +318,9 @@ def check_services(form: ServicesForm) -> dict[str, dict] | None:
     if form.want_email.data:
         if form.email_domain_choice.data == "coop":
             domain = _cooperative_domains()[0]
-        elif not (form.email_domain.data or "").strip() and hosting_domain:
+        elif not (form.email_domain.data or "").strip() and form.want_hosting.data:
+            # Left empty on purpose: the addresses use the web site's domain, whose own error (if any) is
+            # the one to fix; saying it again on this field, whose hint says to leave it empty, misleads.
             domain = hosting_domain
         else:
             domain = _own_domain(form.email_domain)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel import Locale
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.i18n import current_language
@@ -81,7 +82,11 @@ def services_data(application: Application) -> dict:
         if request.kind == "hosting":
             data.update(want_hosting=True, hosting_domain=display_domain(request.params.get("domain", "")))
         elif request.kind == "email":
-            data.update(want_email=True, email_domain=display_domain(request.params.get("domain", "")),
+            domain = request.params.get("domain", "")
+            # The cooperative's domain was a choice, not a domain they typed: reopen it as that choice.
+            coop = domain == str(current_app.config["MEMBER_MAIL_DOMAIN"]).lower()
+            data.update(want_email=True, email_domain_choice="coop" if coop else "own",
+                        email_domain="" if coop else display_domain(domain),
                         mailboxes=request.params.get("mailboxes", []))
         elif request.kind == "drupal":
             data["want_drupal"] = True

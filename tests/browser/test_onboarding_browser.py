@@ -124,3 +124,40 @@ def test_the_start_page_fits_a_narrow_phone(live_server, page, documents):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     screenshot(page, "onboarding-start-360")
+
+
+def test_questions_for_options_not_chosen_stay_hidden_until_chosen_and_all_show_without_javascript(
+        live_server, browser, documents):
+    # Issue 13: commitments was 2,800 px and services 2,500 px tall at 360 px, every option's fields shown.
+    from app.onboarding import tokens
+    from tests.factories import make_application
+
+    draft, _token = make_application(state="draft", language="es", services=())
+    draft.progress = {**draft.progress, "services": False}
+    db.session.commit()
+    heights = {}
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": 360, "height": 800}, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{live_server}/join/resume/{tokens.token_for(draft)}")
+        page.goto(f"{live_server}/join/commitments?lang=es")
+        heights[("commitments", javascript)] = page.evaluate("document.documentElement.scrollHeight")
+        assert page.locator("#waiver_reason").is_visible() is not javascript
+        if javascript:
+            page.check("input[name=dues][value=waiver]")
+            assert page.locator("#waiver_reason").is_visible() and not page.locator("#other_amount").is_visible()
+            screenshot(page, "onboarding-commitments-360-waiver")
+        page.goto(f"{live_server}/join/services?lang=es")
+        heights[("services", javascript)] = page.evaluate("document.documentElement.scrollHeight")
+        assert page.locator("#hosting_domain").is_visible() is not javascript
+        assert page.locator("#mailboxes-0-local").is_visible() is not javascript
+        if javascript:
+            page.check("#want_email")
+            assert page.locator("#mailboxes-0-local").is_visible() and page.locator("#email_domain").is_visible()
+            page.check("input[name=email_domain_choice][value=coop]")
+            assert not page.locator("#email_domain").is_visible()
+            screenshot(page, "onboarding-services-360-email")
+        context.close()
+    assert heights[("commitments", True)] < heights[("commitments", False)] - 200
+    assert heights[("services", True)] < heights[("services", False)] - 600
+    assert heights[("services", True)] < 1800

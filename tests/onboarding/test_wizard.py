@@ -383,3 +383,45 @@ def test_movements_are_optional_as_the_label_says(wizard, client):
     response = wizard.post("/join/commitments?return=check", {
         "dues": "USD:10", "hours_per_month": "6"}, get_url="/join/commitments")
     assert response.status_code == 303 and response.headers["Location"].endswith("/join/check")
+
+
+def test_change_after_choosing_the_cooperatives_domain_reopens_that_choice_and_saves_unchanged(wizard, client, app):
+    # Issue 13: the page came back as "my own domain" with the cooperative's domain typed in, and saving it
+    # unchanged failed with "That domain belongs to the cooperative".
+    coop = app.config["MEMBER_MAIL_DOMAIN"]
+    wizard.through_services(services={"want_hosting": "", "hosting_domain": "", "email_domain_choice": "coop",
+                                      "mailboxes-0-local": "anap"})
+    page = client.get("/join/services?return=check").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="coop"|<input[^>]*value="coop"[^>]*checked', page)
+    assert f'value="{coop}"' not in page
+    form_data = {"username": "anap", "want_email": "y", "email_domain_choice": "coop", "email_domain": "",
+                 "mailboxes-0-local": "anap", "mailboxes-0-display_name": ""}
+    response = wizard.post("/join/services?return=check", form_data, get_url="/join/services")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/join/check")
+    assert latest_application().service_requests[0].params["domain"] == coop
+
+
+def test_an_empty_hosting_domain_is_one_error_on_its_own_field(wizard):
+    # Issue 13: the same message twice, once on the mail field whose hint says to leave it empty.
+    wizard.start()
+    for kind in DOCUMENTS:
+        wizard.accept(kind)
+    wizard.why()
+    wizard.commitments()
+    response = wizard.services(hosting_domain="", email_domain="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count('class="field__error" id="hosting_domain-error"') == 1
+    assert 'id="email_domain-error"' not in page
+    # Required once hosting is chosen: the label does not say "optional".
+    assert not re.search(r'for="hosting_domain">[^<]*<span class="field__optional">', page)
+
+
+def test_a_mail_domain_typed_alongside_a_broken_site_domain_is_still_checked(wizard):
+    wizard.start()
+    for kind in DOCUMENTS:
+        wizard.accept(kind)
+    wizard.why()
+    wizard.commitments()
+    page = wizard.services(hosting_domain="", email_domain="alta.coop").get_data(as_text=True)
+    assert 'id="email_domain-error"' in page and "belongs to the cooperative" in page
