@@ -161,3 +161,21 @@ def test_questions_for_options_not_chosen_stay_hidden_until_chosen_and_all_show_
     assert heights[("commitments", True)] < heights[("commitments", False)] - 200
     assert heights[("services", True)] < heights[("services", False)] - 600
     assert heights[("services", True)] < 1800
+
+
+def test_switching_language_on_the_start_page_keeps_what_was_typed(live_server, page, documents):
+    # Issue 13: the language switch is a link to a new page and dropped the answers.
+    page.goto(f"{live_server}/join/?lang=en")
+    page.fill("#email", "itzel@example.org")
+    page.fill("#full_name", "Itzel Ramírez 🌻")
+    page.check("input[name=kind][value=organisation]")
+    page.fill("#organisation_name", "Colectivo Xochitl")
+    page.locator("a.lang-switch").click()
+    page.wait_for_url("**/join/?lang=es")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("#full_name").input_value() == "Itzel Ramírez 🌻"
+    assert page.locator("#email").input_value() == "itzel@example.org"
+    assert page.locator("input[name=kind][value=organisation]").is_checked()
+    assert page.locator("#organisation_name").is_visible()  # the revealed block follows the restored choice
+    page.reload()  # kept for the one page that follows only, not for the next person at this computer
+    assert page.locator("#full_name").input_value() == ""
