@@ -102,6 +102,9 @@ DEFAULTS: dict[str, object] = {
         "individual": {"USD": [10, 25, 50], "MXN": [100, 250, 500]},
         "organisation": {"USD": [50, 100, 250], "MXN": [500, 1000, 2500]},
     },
+    # What the Membership Agreement asks of every member: an hour or two a week (the wizard asks at least
+    # this many hours a month, or a reason why not now) and at least one working group.
+    "HOURS_ASKED": 4,
     "WORKING_GROUPS": ["infrastructure", "support", "education", "outreach", "translation", "governance"],
     "MOVEMENTS": [
         "migrant-rights", "labour", "housing", "climate", "feminist", "lgbtq", "indigenous",

@@ -130,6 +130,9 @@ class Commitment(Timestamped, Base):
     hours_per_month: Mapped[int] = mapped_column(Integer, default=0)
     working_groups: Mapped[list] = mapped_column(JSON, default=list)
     projects: Mapped[list] = mapped_column(JSON, default=list)
+    # The Membership Agreement asks for 4 to 8 hours a month and a working group; a person who cannot give
+    # that now says why here, and the reviewer reads it (the honest way out, as the dues waiver is).
+    work_reason: Mapped[str | None] = mapped_column(Text)
 
     application: Mapped[Application] = relationship(back_populates="commitment")
 

@@ -134,6 +134,9 @@ class CommitmentsForm(FlaskForm):
         NumberRange(min=0, max=200, message=_l("Enter a number of hours from 0 to 200"))],
         render_kw={"inputmode": "numeric"})
     working_groups = MultiCheckboxField(_l("Working groups you want to join"), validators=[Optional()])
+    work_reason = TextAreaField(_l("If you cannot give this now, tell us why"), validators=[
+        Optional(), Length(max=1000, message=_l("Use at most 1,000 characters")), plain_text],
+        render_kw={"maxlength": 1000, "rows": 3})
     movements = MultiCheckboxField(_l("Movements you are active in"), validators=[Optional()])
     movements_other = StringField(_l("Other movements or struggles"), validators=[
         Optional(), Length(max=500, message=_l("Use at most 500 characters")), _single_line])
@@ -159,6 +162,18 @@ class CommitmentsForm(FlaskForm):
                                                        minimum=minimum, currency=self.other_currency.data)))
         if self.dues.data == "waiver" and not (self.waiver_reason.data or "").strip():
             problems.append((self.waiver_reason, _l("Tell us why you ask for a waiver")))
+        # What the Agreement asks, or the reason why not now (the reviewer reads it).
+        if not (self.work_reason.data or "").strip():
+            asked = int(current_app.config["HOURS_ASKED"])
+            hours = self.hours_per_month.data
+            if isinstance(hours, int) and 0 <= hours < asked and not self.hours_per_month.errors:
+                problems.append((self.hours_per_month, _l(
+                    "The Membership Agreement asks for at least %(hours)s hours a month. Enter %(hours)s or more, "
+                    "or tell us below why you cannot now", hours=asked)))
+            if not self.working_groups.data and not self.working_groups.errors:
+                problems.append((self.working_groups, _l(
+                    "The Membership Agreement asks every member to take part in a working group. Choose one, or "
+                    "tell us below why you cannot now")))
         for field, message in problems:
             field.errors = [*field.errors, message]
         return ok and not problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -202,7 +203,7 @@ def parse_dues(choice: str, other_amount: Decimal | None, other_currency: str, w
 
 
 def save_commitments(application: Application, *, dues: Dues, hours_per_month: int, working_groups: list[str],
-                     movements: list[str], movements_other: str | None) -> None:
+                     movements: list[str], movements_other: str | None, work_reason: str | None = None) -> None:
     _require_editable(application)
     commitment = application.commitment or Commitment(application_id=application.id)
     commitment.dues_amount = dues.amount
@@ -212,6 +213,9 @@ def save_commitments(application: Application, *, dues: Dues, hours_per_month: i
     commitment.waiver_reason = dues.waiver_reason
     commitment.hours_per_month = hours_per_month
     commitment.working_groups = list(working_groups)
+    # Kept only while the person gives less than the Agreement asks: a reason for nothing would mislead.
+    short = hours_per_month < int(current_app.config["HOURS_ASKED"]) or not working_groups
+    commitment.work_reason = (work_reason or "").strip() or None if short else None
     db.session.add(commitment)
     application.movements = list(movements)
     application.movements_other = (movements_other or "").strip() or None

@@ -135,7 +135,7 @@ def commitments(application):
                                    form.waiver_reason.data)
         services.save_commitments(application, dues=dues, hours_per_month=form.hours_per_month.data,
                                   working_groups=form.working_groups.data, movements=form.movements.data,
-                                  movements_other=form.movements_other.data)
+                                  movements_other=form.movements_other.data, work_reason=form.work_reason.data)
         return after_save(application)
     if saved and saved.get("dues") not in dict(form.dues.choices):
         form.dues.data = "other"

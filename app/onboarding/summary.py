@@ -31,7 +31,8 @@ def commitments_data(application: Application) -> dict:
     if c is None:
         return {}
     return {**dues_choice(application), "hours_per_month": c.hours_per_month, "working_groups": c.working_groups,
-            "movements": application.movements, "movements_other": application.movements_other}
+            "work_reason": c.work_reason, "movements": application.movements,
+            "movements_other": application.movements_other}
 
 
 def why_data(application: Application) -> dict:
@@ -138,6 +139,7 @@ def rows(application: Application) -> list[tuple[str, object, str]]:
         (_("Hours of work a month"), str(c.hours_per_month) if c else "", "commitments"),
         (_("Working groups"), [str(labels.label(labels.WORKING_GROUPS, g)) for g in (c.working_groups if c else [])]
          or _("None"), "commitments"),
+        *([(_("Why you cannot give this now"), c.work_reason, "commitments")] if c and c.work_reason else []),
         (_("Movements"), [str(labels.label(labels.MOVEMENTS, m)) for m in application.movements or []]
          + ([application.movements_other] if application.movements_other else []), "commitments"),
     ]

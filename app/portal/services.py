@@ -163,7 +163,7 @@ def data_export(member: Member) -> dict:
                 "dues_currency": stated.dues_currency, "dues_period": stated.dues_period,
                 "waiver_requested": stated.waiver_requested, "waiver_reason": stated.waiver_reason,
                 "hours_per_month": stated.hours_per_month, "working_groups": list(stated.working_groups or []),
-                "projects": list(stated.projects or [])},
+                "projects": list(stated.projects or []), "work_reason": stated.work_reason},
             "why_joining": _motivation(application),
             # The conversation's date, language and their own questions; support's notes are staff records.
             "welcome_conversation": _conversation(application),

@@ -1,4 +1,5 @@
-"""Intentionality at the door: why a person joins (motivation) and the welcome conversation.
+"""Intentionality at the door: why a person joins (motivation), the welcome conversation, and why a person
+cannot give the hours or working group the Agreement asks (commitment.work_reason).
 
 Revision ID: 0021
 Revises: 0020
@@ -14,6 +15,8 @@ depends_on = None
 
 
 def upgrade():
+    # Why a person cannot give the hours or the working group the Agreement asks, for now.
+    op.add_column("commitment", sa.Column("work_reason", sa.Text(), nullable=True))
     op.create_table(
         "motivation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -64,3 +67,5 @@ def upgrade():
 def downgrade():
     op.drop_table("welcome_conversation")
     op.drop_table("motivation")
+    with op.batch_alter_table("commitment") as batch:
+        batch.drop_column("work_reason")

@@ -33,8 +33,9 @@ def test_injection_strings_are_stored_as_text_and_shown_escaped(wizard, client, 
         about={"full_name": hostile, "kind": "organisation", "organisation_name": hostile, "contact_person": hostile},
         services={"mailboxes-0-display_name": hostile})
     wizard.post("/join/commitments", {"dues": "waiver", "waiver_reason": hostile, "hours_per_month": "1",
-                                      "movements_other": hostile}, get_url="/join/commitments")
+                                      "movements_other": hostile, "work_reason": hostile}, get_url="/join/commitments")
     application = latest_application()
+    assert application.commitment.work_reason == hostile
     assert application.full_name == hostile and application.contact_person == hostile
     assert application.movements_other == hostile and application.commitment.waiver_reason == hostile
     page = client.get("/join/check").get_data(as_text=True)

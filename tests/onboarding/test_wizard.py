@@ -221,8 +221,8 @@ def test_change_links_return_to_the_check_page(wizard, client):
     check = client.get("/join/check").get_data(as_text=True)
     assert 'href="/join/commitments?return=check"' in check
     response = wizard.post("/join/commitments?return=check", {
-        "dues": "other", "other_amount": "7.50", "other_currency": "USD", "hours_per_month": "3",
-        "movements": ["labour"]}, get_url="/join/commitments")
+        "dues": "other", "other_amount": "7.50", "other_currency": "USD", "hours_per_month": "4",
+        "working_groups": ["outreach"], "movements": ["labour"]}, get_url="/join/commitments")
     assert response.status_code == 303 and response.headers["Location"].endswith("/join/check")
     assert "7.50" in client.get("/join/check").get_data(as_text=True)
 
@@ -359,7 +359,8 @@ def test_save_and_come_back_later_keeps_unfinished_answers_and_shows_in_progress
     assert latest_application().commitment is None  # nothing unchecked reached the real answers
     assert client.get("/join/services").status_code == 303  # an unfinished section opens nothing after it
     assert wizard.post("/join/commitments", {"dues": "waiver", "waiver_reason": "Estoy sin trabajo",
-                                             "hours_per_month": "2", "movements": ["labour"]}).status_code == 303
+                                             "hours_per_month": "2", "movements": ["labour"],
+                                             "work_reason": "Este año cuido a mi familia"}).status_code == 303
     application = latest_application()
     assert application.progress["commitments"] is True and "commitments" not in application.progress["drafts"]
     assert application.commitment.waiver_requested and application.commitment.hours_per_month == 2
@@ -381,7 +382,7 @@ def test_movements_are_optional_as_the_label_says(wizard, client):
     page = client.get("/join/commitments").get_data(as_text=True)
     assert re.search(r"Movements you are active in\s*<span class=\"field__optional\">\(optional\)</span>", page)
     response = wizard.post("/join/commitments?return=check", {
-        "dues": "USD:10", "hours_per_month": "6"}, get_url="/join/commitments")
+        "dues": "USD:10", "hours_per_month": "6", "working_groups": ["support"]}, get_url="/join/commitments")
     assert response.status_code == 303 and response.headers["Location"].endswith("/join/check")
 
 
@@ -425,3 +426,39 @@ def test_a_mail_domain_typed_alongside_a_broken_site_domain_is_still_checked(wiz
     wizard.commitments()
     page = wizard.services(hosting_domain="", email_domain="alta.coop").get_data(as_text=True)
     assert 'id="email_domain-error"' in page and "belongs to the cooperative" in page
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"hours_per_month": "0"}, "asks for at least 4 hours a month"),
+    ({"hours_per_month": "3"}, "asks for at least 4 hours a month"),
+    ({"working_groups": []}, "asks every member to take part in a working group"),
+])
+def test_the_commitments_ask_what_the_agreement_asks_or_why_not_now(wizard, changes, message):
+    # Issue 13: the Agreement asks 1-2 hours a week and a working group; the step accepted 0 and none.
+    wizard.start()
+    for kind in DOCUMENTS:
+        wizard.accept(kind)
+    wizard.why()
+    response = wizard.commitments(**changes)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert latest_application().commitment is None
+    reason = "Este año cuido a mi mamá; en junio puedo más 🌱"
+    assert wizard.commitments(**changes, work_reason=reason).status_code == 303
+    assert latest_application().commitment.work_reason == reason
+
+
+def test_the_reason_is_dropped_once_the_asks_are_met_and_the_reviewer_reads_it(wizard, client, app, staff, form):
+    wizard.start()
+    for kind in DOCUMENTS:
+        wizard.accept(kind)
+    wizard.why()
+    wizard.commitments(work_reason="No sé")  # 6 hours and two groups: no reason is needed, none is kept
+    assert latest_application().commitment.work_reason is None
+    wizard.commitments(hours_per_month="1", work_reason="Trabajo dos turnos")
+    assert "Trabajo dos turnos" in client.get("/join/commitments").get_data(as_text=True)
+    from tests.auth.conftest import sign_in
+
+    reviewer = app.test_client()
+    sign_in(reviewer, form, "rita", staff.create("rita", "support", password="Rita-test-password-1"))
+    page = reviewer.get(f"/review/{latest_application().id}").get_data(as_text=True)
+    assert 'id="work-reason">Trabajo dos turnos' in page
