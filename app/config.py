@@ -45,6 +45,9 @@ DEFAULTS: dict[str, object] = {
     # where private_data_dirs are made ("" = the system temp dir), how often the worker sweeps, and after
     # how long a queued job missing from Redis is pushed again.
     "JOB_RETRY_BACKOFF_SECONDS": 30,
+    # A job whose run needs something that is not answering (the directory down) waits and is tried again,
+    # the wait doubling from JOB_RETRY_BACKOFF_SECONDS up to this, for as long as it takes.
+    "JOB_RETRY_BACKOFF_MAX_SECONDS": 900,
     "JOB_STDOUT_MAX_CHARS": 1000000,
     "JOB_WORK_DIR": "",
     "JOB_SWEEP_SECONDS": 10,

@@ -11,11 +11,26 @@ from dataclasses import dataclass
 
 from flask import current_app
 from ldap3 import BASE, SUBTREE, Connection, Server
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import (
+    LDAPBusyResult,
+    LDAPCommunicationError,
+    LDAPException,
+    LDAPServerPoolExhaustedError,
+    LDAPUnavailableResult,
+)
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn
 
-__all__ = ["LDAPException", "Directory", "escape_filter_chars", "escape_rdn", "ping"]
+__all__ = ["LDAPException", "Directory", "escape_filter_chars", "escape_rdn", "ping", "unreachable"]
+
+# The directory not answering (down, restarting, the network cut, "busy"/"unavailable" while it starts):
+# worth waiting for and trying again, unlike a refusal about the data or the credentials.
+UNREACHABLE = (LDAPCommunicationError, LDAPServerPoolExhaustedError, LDAPBusyResult, LDAPUnavailableResult)
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether exc says the directory could not be reached (rather than that it refused something)."""
+    return isinstance(exc, UNREACHABLE)
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,9 @@ def test_migration_files_sort_in_the_order_they_apply():
 
 
 # Errors that are not refusals of an action: bad configuration at start-up, a malformed document file, a
-# directory entry whose data disagree with ours (it fails a job, naming the attribute), a malformed API query.
-NOT_REFUSALS = {"Refused", "ConfigError", "DocumentError", "EntryConflict"}
+# directory entry whose data disagree with ours (it fails a job, naming the attribute), a malformed API query,
+# something a provisioning run needs not answering (the job waits and is tried again).
+NOT_REFUSALS = {"Refused", "ConfigError", "DocumentError", "EntryConflict", "Unavailable"}
 
 
 def test_every_refusal_has_the_one_shape_a_code_and_details():

@@ -14,7 +14,7 @@ from app import directory
 from app.extensions import db
 from app.members import activation
 from app.models import Member, MemberState
-from app.provisioning import extravars, planning
+from app.provisioning import extravars, hooks, planning
 
 
 def member_attributes(member) -> dict:
@@ -61,9 +61,19 @@ def sync_entry(member_id: int) -> str:
 def ensure_entries(job) -> None:
     """Create (idempotently) the LDAP entry of every member the job covers, with one service bind.
 
-    Raises directory.EntryConflict when an entry exists with other data (the job then fails, naming it).
+    Raises directory.EntryConflict when an entry exists with other data (the job then fails, naming it),
+    and hooks.Unavailable when the directory does not answer (the job waits and is tried again).
     """
     d = directory.Directory.from_config()
+    try:
+        _write_entries(job, d)
+    except directory.LDAPException as exc:
+        if not directory.unreachable(exc):
+            raise
+        raise hooks.Unavailable(f"the directory (LDAP at {d.url})", str(exc)) from exc
+
+
+def _write_entries(job, d: directory.Directory) -> None:
     switch = (job.options or {}).get("state")  # absent for the jobs planned at approval
     quota = int(current_app.config["MAIL_QUOTA_MB"])
     with d.service() as conn:

@@ -1,20 +1,25 @@
-"""The end of a run: the job's end state, its redacted stdout, each item's result and its request's state."""
+"""The end of a run: the job's end state, its redacted stdout, each item's result and its request's state;
+or, when something the run needs does not answer, the job's wait before it is tried again."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import func, insert, select, update
 
 from app import audit, outbox
 from app.extensions import db
-from app.models import ItemStatus, JobItem, JobState, ProvisioningJob, ServiceState, utcnow
+from app.models import ItemStatus, JobEvent, JobItem, JobState, ProvisioningJob, ServiceState, utcnow
 from app.models.states import InvalidTransition, allowed_from, check_transition
 from app.provisioning import hooks, planning
 from app.provisioning.redaction import cap, redact_text
 
 log = logging.getLogger(__name__)
+
+# The job event that records one wait (the console's timeline shows its task text).
+WAIT_EVENT = "alta_waiting"
 
 END_STATES = {"successful": JobState.SUCCESSFUL, "failed": JobState.FAILED, "timeout": JobState.TIMEOUT,
               "canceled": JobState.CANCELED}
@@ -121,3 +126,49 @@ def release(job_id: int) -> str:
         outbox.add("job", job_id=job_id)
     db.session.commit()
     return JobState.QUEUED if released else JobState.LOST
+
+
+def wait_delay(waits_before: int) -> int:
+    """Seconds before the next try: JOB_RETRY_BACKOFF_SECONDS doubling per wait, capped."""
+    config = current_app.config
+    base = int(config["JOB_RETRY_BACKOFF_SECONDS"])
+    cap_seconds = int(config["JOB_RETRY_BACKOFF_MAX_SECONDS"])
+    return min(cap_seconds, base * 2 ** min(waits_before, 30))
+
+
+def wait(job_id: int, unavailable, recorder) -> str:
+    """Something the run needs did not answer before anything ran (hooks.Unavailable): running → queued
+    with `not_before`, so the sweeper hands the job to the outbox once the wait is over. Not a failure:
+    it waits for as long as that takes (a sysadmin may cancel it); the items stay pending."""
+    recorder.flush()
+    waits = db.session.scalar(select(func.count()).select_from(JobEvent).where(
+        JobEvent.job_id == job_id, JobEvent.event == WAIT_EVENT)) or 0
+    delay = wait_delay(waits)
+    now = utcnow()
+    at = now + timedelta(seconds=delay)
+    message = redact_text(
+        f"Waiting: {unavailable.what} was unreachable ({unavailable.detail}). Nothing ran on the hosts. "
+        f"The job will be tried again at {at:%Y-%m-%d %H:%M:%S} UTC (in {delay} s; wait {waits + 1}), "
+        "and again with a longer wait each time until it answers. Cancel the job to stop it.")[:1000]
+    waiting = db.session.execute(
+        update(ProvisioningJob)
+        .where(ProvisioningJob.id == job_id, ProvisioningJob.state.in_(allowed_from(JobState.QUEUED)),
+               ProvisioningJob.cancel_requested.is_(False))
+        .values(state=JobState.QUEUED, not_before=at, started_at=None, heartbeat_at=None, worker=None,
+                error=message)
+    ).rowcount
+    if not waiting:  # a sysadmin asked to cancel meanwhile, or the sweeper declared the job lost
+        db.session.rollback()
+        from app.provisioning import runner
+
+        return end(job_id, runner.RunResult("canceled", None, ""), recorder)
+    counter = db.session.scalar(select(func.coalesce(func.max(JobEvent.counter), 0)).where(JobEvent.job_id == job_id))
+    db.session.execute(insert(JobEvent), [{
+        "job_id": job_id, "counter": counter + 1, "event": WAIT_EVENT, "task": message, "status": "retry",
+        "changed": False, "data": {"unreachable": unavailable.what, "retry_in_seconds": delay, "wait": waits + 1},
+        "created_at": now}])
+    audit.record("system", "job.waiting", f"job:{job_id}",
+                 {"unreachable": unavailable.what, "retry_in_seconds": delay, "wait": waits + 1})
+    db.session.commit()
+    log.warning("job %s: %s", job_id, message)
+    return JobState.QUEUED

@@ -3,7 +3,9 @@
 An area registers, from its init_app:
 - `before_run(job)`: called by the worker right before ansible-runner, inside the run's transaction
   (e.g. members write the directory entries the playbooks need). An exception fails the job, its text
-  (redacted) becomes the job's error.
+  (redacted) becomes the job's error, except `Unavailable`: an outside system the run needs is not
+  answering (the directory is down), so the job goes back to the queue and is tried again with backoff
+  until it answers (app/provisioning/finish.py `wait`).
 - `after_end(job)`: called after the job's end state is committed (e.g. members queue the activation
   email once every service is active). Each hook owns its transaction; an exception is logged and never
   changes the job's stored outcome.
@@ -28,6 +30,18 @@ EXTENSION = "alta_provisioning_hooks"
 class Hooks:
     before_run: list[Callable] = field(default_factory=list)
     after_end: list[Callable] = field(default_factory=list)
+
+
+class Unavailable(Exception):
+    """Raised by a before-run hook when something the run needs does not answer (not the job's fault).
+
+    `what` names it in plain words for the console ("the directory (LDAP at ldap://…)"), `detail` says
+    what happened ("connection refused"); neither may hold personal data or secrets.
+    """
+
+    def __init__(self, what: str, detail: str):
+        super().__init__(f"{what} was unreachable: {detail}")
+        self.what, self.detail = what, detail
 
 
 def _hooks(app: Flask) -> Hooks:

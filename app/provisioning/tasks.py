@@ -135,6 +135,9 @@ def run_job(job_id: int) -> str:
     try:
         try:
             hooks.run_before(job)
+        except hooks.Unavailable as unavailable:  # the directory is down: wait and try again, not a failure
+            db.session.rollback()
+            return str(finish.wait(job_id, unavailable, recorder))
         except Exception as exc:  # noqa: BLE001 - any failure before the run (e.g. the directory) fails the job
             db.session.rollback()
             log.warning("job %s: before the run: %s", job_id, type(exc).__name__)
