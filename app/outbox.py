@@ -116,6 +116,18 @@ def push(items: list[Pending]) -> int:
     return len(sent)
 
 
+def again(kind: str, key: str, value: int, error: str) -> int:
+    """The task of the `kind` rows whose payload[key] == value could not do its work now (something it
+    needs is down): mark them undispatched, so that the sweeper pushes them again. Commits; returns how many."""
+    again_rows = db.session.execute(
+        update(Outbox).where(Outbox.kind == kind, Outbox.done_at.is_(None),
+                             Outbox.payload[key].as_integer() == int(value))
+        .values(dispatched_at=None, attempts=Outbox.attempts + 1, last_error=error[:500])
+    ).rowcount
+    db.session.commit()
+    return again_rows
+
+
 def sweep(older_than_seconds: int = 30, redeliver_after_seconds: int = 600) -> int:
     """Re-push rows never dispatched, and mail rows dispatched long ago but still not done."""
     now = utcnow()

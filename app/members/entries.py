@@ -8,13 +8,17 @@ app/provisioning/planning.py) locks or unlocks the entries.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 
-from app import directory
+from app import directory, outbox
 from app.extensions import db
 from app.members import activation
 from app.models import Member, MemberState
 from app.provisioning import extravars, hooks, planning
+
+log = logging.getLogger(__name__)
 
 
 def member_attributes(member) -> dict:
@@ -50,9 +54,20 @@ def sync_entry(member_id: int) -> str:
     if member is None:
         return "no such member"
     d = directory.Directory.from_config()
-    with d.service() as conn:
-        directory.ensure_member_entry(conn, d, member.uid, member_attributes(member))
-        directory.set_member_locked(conn, d, member.uid, locked=member.state != MemberState.ACTIVE)
+    try:
+        with d.service() as conn:
+            directory.ensure_member_entry(conn, d, member.uid, member_attributes(member))
+            directory.set_member_locked(conn, d, member.uid, locked=member.state != MemberState.ACTIVE)
+    except directory.LDAPException as exc:
+        if not directory.unreachable(exc):
+            raise
+        # Not lost: the outbox row goes back to the sweeper, which pushes it again until the directory answers.
+        db.session.rollback()
+        message = (f"the directory (LDAP at {d.url}) was unreachable ({exc}); the member's entry is written "
+                   "when it answers again (the sweeper tries every few seconds)")
+        outbox.again("member_entry", "member_id", member_id, message)
+        log.warning("member %s: %s", member_id, message)
+        return "directory unreachable: tried again later"
     if member.state == MemberState.ACTIVE and activation.maybe_send_activation(member):
         return "activation queued"
     return f"entry written ({member.state})"

@@ -150,3 +150,39 @@ def test_approval_with_the_directory_down_commits_and_its_job_waits_then_provisi
     drain()
     assert len(_activation_letters(mailbox, "lucia@example.org")) == 1
     assert db.session.get(ProvisioningJob, job.id).state == JobState.SUCCESSFUL
+
+
+def test_a_member_without_services_approved_with_the_directory_down_gets_their_entry_once_it_is_back(
+        mailbox, app, form, staff, drain, clean_state, slapd):
+    from app.models import Outbox
+
+    application, _token = make_application(services=(), email="tomas@example.org")
+    db.session.commit()
+    staff.create("rosa", "support", password=ROSA_PASSWORD)
+    reviewer = app.test_client()
+    staff_sign_in(reviewer, form, "rosa", ROSA_PASSWORD)
+    detail = f"/review/{application.id}"
+    token = form.token(reviewer, detail)
+
+    slapd.stop()
+    assert reviewer.post(f"{detail}/approve", data={"csrf_token": token, "reason": ""}).status_code == 303
+    drain()  # the member's entry task: the directory does not answer
+    db.session.rollback()
+    member = db.session.scalars(select(Member)).one()
+    row = db.session.scalars(select(Outbox).where(Outbox.kind == "member_entry")).one()
+    assert row.dispatched_at is None and row.attempts == 1 and "was unreachable" in row.last_error
+    assert sweeper.sweep(outbox_age_seconds=0).dispatched == 1  # still down: pushed, back again
+    drain()
+    db.session.rollback()
+    assert db.session.get(Outbox, row.id).attempts == 2 and db.session.get(Outbox, row.id).dispatched_at is None
+
+    slapd.start()
+    assert sweeper.sweep(outbox_age_seconds=0).dispatched == 1
+    drain()
+    db.session.rollback()
+    assert db.session.get(Outbox, row.id).dispatched_at is not None
+    assert _members_in_directory(clean_state) == [f"uid={member.uid},ou=members,{clean_state.slapd.base_dn}"]
+    assert len(_activation_letters(mailbox, "tomas@example.org")) == 1
+    assert sweeper.sweep(outbox_age_seconds=0).dispatched == 0
+    drain()
+    assert len(_activation_letters(mailbox, "tomas@example.org")) == 1
