@@ -95,6 +95,7 @@ def test_hostile_names_reach_ldap_verbatim_and_no_other_entry_is_touched(app):
     assert entry("bystander") == untouched
     d = directory.Directory.from_config()
     assert d.find_uid(d.members_dn, "*") is None
+    assert d.find_uid(d.members_dn, "zo*") is None  # one entry matches the pattern: only escaping refuses it
     assert d.find_uid(d.members_dn, "zoe") == d.member_dn("zoe")
 
 

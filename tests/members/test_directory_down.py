@@ -99,6 +99,9 @@ def test_approval_with_the_directory_down_commits_and_its_job_waits_then_provisi
     staff.create("rosa", "support", password=ROSA_PASSWORD)
     reviewer = app.test_client()
     staff_sign_in(reviewer, form, "rosa", ROSA_PASSWORD)
+    staff.create("sam", "sysadmins", password=ROSA_PASSWORD)
+    sysadmin = app.test_client()
+    staff_sign_in(sysadmin, form, "sam", ROSA_PASSWORD)
     detail = f"/review/{application.id}"
     token = form.token(reviewer, detail)
 
@@ -121,6 +124,9 @@ def test_approval_with_the_directory_down_commits_and_its_job_waits_then_provisi
     assert db.session.scalars(select(ServiceRequest.state)).all() == ["queued"]
     (event,) = db.session.scalars(select(JobEvent).where(JobEvent.job_id == job.id)).all()
     assert event.event == WAIT_EVENT and event.task == job.error and event.data["retry_in_seconds"] == 1
+    # What the sysadmin on call sees on the job's page: why it waits, and when it tries again.
+    page = _page(sysadmin.get(f"/jobs/{job.id}")).replace("&#39;", "'")
+    assert "was unreachable" in page and f"will be tried again at {job.not_before:%Y-%m-%d %H:%M:%S} UTC" in page
     assert drain() == 0  # nothing is pushed before the wait is over
     assert not sweeper.sweep().released
 
