@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import methodcaller
 
 from sqlalchemy import String, bindparam, func, literal_column, select
 from sqlalchemy import cast as sa_cast
@@ -36,9 +37,11 @@ MAX_ROWS = 20_000
 MAX_CELL = 200
 LOOKUP_BATCH = MAX_ROWS  # keys per query: one parameter holds them all (see _among)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
-# A formula character at the start of a cell anywhere in the raw file, spaces and an opening quote allowed.
-# No "^" alternative: it makes the scan 2.4x slower; _file_is_plain puts a line break before the file.
-CELL_FORMULA = re.compile(r'[,\n\r][ \t]*"?[' + re.escape("".join(FORMULA)) + "]")
+# What a simple file (see _simple_lines) never holds: a quote, a NUL, or whitespace but " " and line breaks.
+SIMPLE_NEVER = '"\0\t\v\f\x1c\x1d\x1e\x1f'
+BLANK = [""]
+SPACE_AT_EDGE = re.compile(r" [,\r\n]|[,\r\n] ")
+CELL_START_FORMULA = "".join(c for c in FORMULA if not c.isspace())  # a simple file's cells start with no space
 
 
 class ImportError_(Refused):
@@ -57,30 +60,56 @@ class Row:
     paid_on: date | None = None
 
 
-def _parse(content: str) -> list[Row]:
-    # csv.reader and one zip per row: DictReader's per-row dict building is a third of the whole preview.
-    try:
-        reader = csv.reader(io.StringIO(content))
-        header = [h.strip().lower() for h in next(reader, [])]
-    except csv.Error:
-        raise ImportError_("not_csv") from None
+def _simple_lines(content: str) -> list[str] | None:
+    """The file's lines when csv.reader would read every cell as exactly the text between two commas or
+    line breaks, with nothing for strip() to take off: ASCII, no quote, no NUL, no whitespace but a line
+    break ("\\r" only before "\\n", as io.StringIO feeds csv.reader lines), no space at a cell's edge, no
+    line longer than csv's field limit. None otherwise (csv.reader then reads the file, as it always has).
+    Cheap C-speed scans; any doubt means None."""
+    if not content.isascii() or any(c in content for c in SIMPLE_NEVER):
+        return None
+    if "\r" in content and content.count("\r") != content.count("\r\n"):
+        return None
+    if " " in content and (SPACE_AT_EDGE.search(content) or content[0] == " " or content[-1] == " "):
+        return None
+    lines = content.splitlines()  # ASCII without \v \f \x1c-\x1e: breaks at \n and \r\n only, as csv does
+    if not lines or max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _parse(content: str, lines: list[str] | None = None) -> list[Row]:
+    """The rows of the file. `lines`, from _simple_lines, reads the file with str.split (the same cells
+    as csv.reader and strip give there, a third faster); without them csv.reader reads it."""
+    if lines is not None:
+        header, records = [h.lower() for h in lines[0].split(",")], map(methodcaller("split", ","), lines[1:])
+        strip = False
+    else:
+        try:
+            records = csv.reader(io.StringIO(content))
+            header = [h.strip().lower() for h in next(records, [])]
+        except csv.Error:
+            raise ImportError_("not_csv") from None
+        strip = True
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportError_("columns", missing=missing)
     named = [(i, h) for i, h in enumerate(header) if h]
     plain = len(named) == len(header)  # no unnamed column: each row zips straight onto the header
+    width = len(header)
     rows = []
     try:
-        for number, record in enumerate(reader, start=2):
+        for number, record in enumerate(records, start=2):
             if number - 1 > MAX_ROWS:
                 raise ImportError_("too_many_rows", limit=MAX_ROWS)
-            if not record:
-                continue  # a blank line, as DictReader skips it
-            width = len(record)
-            if plain and width == len(header):
-                cells = dict(zip(header, map(str.strip, record), strict=True))
+            if not record or (not strip and record == BLANK):
+                continue  # a blank line, as DictReader skips it (split gives [""] where csv.reader gives [])
+            if strip:
+                record = list(map(str.strip, record))
+            if plain and len(record) == width:
+                cells = dict(zip(header, record, strict=True))
             else:
-                cells = {h: record[i].strip() if i < width else "" for i, h in named}
+                cells = {h: record[i] if i < len(record) else "" for i, h in named}
             rows.append(Row(number, cells))
     except csv.Error:
         raise ImportError_("not_csv") from None
@@ -127,12 +156,16 @@ def _fields(amount: str, currency: str, method: str, paid_on: str, today: date) 
     return ("future" if day > today else None), minor, day
 
 
-def _file_is_plain(content: str) -> bool:
-    """True when no line is longer than a cell may be and nothing in the file starts a cell like a formula
-    (after a comma, a quote or a line break): then no row needs those two checks one cell at a time.
-    Cheap, C-speed scans of the whole text; any doubt (a quoted comma, a negative amount) means False."""
-    return (max(map(len, content.splitlines()), default=0) <= MAX_CELL
-            and not CELL_FORMULA.search("\n" + content))  # the line break stands for the file's start
+def _file_is_plain(content: str, lines: list[str] | None) -> bool:
+    """True when no row needs the length and formula checks one cell at a time: the file is simple (see
+    _simple_lines: every cell lies within one line, unquoted, unstripped), no line is longer than a cell
+    may be, and no cell starts with a formula character (none follows a comma or a line break, nor starts
+    the file). Any other file is checked cell by cell: quotes, spaces and Unicode whitespace (which strip()
+    takes off) are where a scan of the raw text went wrong before."""
+    if lines is None or max(map(len, lines)) > MAX_CELL:
+        return False
+    return not any(c in content and (content.startswith(c) or any(p + c in content for p in ",\n\r"))
+                   for c in CELL_START_FORMULA)
 
 
 def _day(text: str) -> date | None:
@@ -208,8 +241,9 @@ def _recorded(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def preview(content: str) -> list[Row]:
-    rows = _parse(content)
-    today, plain = utcnow().date(), _file_is_plain(content)
+    lines = _simple_lines(content)
+    rows = _parse(content, lines)
+    today, plain = utcnow().date(), _file_is_plain(content, lines)
     checked = []  # (row, member key, payment key) of the rows that passed their own checks
     for row in rows:
         _check(row, today, plain)

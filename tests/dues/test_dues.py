@@ -4,6 +4,7 @@ language; the daily run twice changes nothing; hostile input on every form; role
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 
 import pytest
@@ -285,7 +286,14 @@ SAME_EITHER_WAY = {
     "a formula after spaces and a quote": 'rafa,10,USD,card,ok-1,{d}\n  " =cmd|calc",10,USD,card,q,{d}\n',
     "a formula after a tab": "rafa,10,USD,card,\t=1+1,{d}\n",
     "a formula in the last column": "rafa,10,USD,card,x,+{d}\n",
+    "a formula at the start of a line": "rafa,10,USD,card,x,{d}\r\n@rafa,10,USD,card,y,{d}\r\n",
     "a cell too long": "rafa,10,USD,card," + "r" * 201 + ",{d}\n",
+    # Each of these once passed the raw-text scan while csv.reader and strip() made a formula or a long cell.
+    "a formula after a quote and a space": 'rafa,10,USD,card," =cmd",{d}\n',
+    "a formula after a no-break space": "rafa,10,USD,card,\u00a0=cmd,{d}\n",
+    "a formula after a space": "rafa,10,USD,card, =cmd,{d}\n",
+    "a long cell a line separator splits": "rafa,10,USD,card," + "r" * 150 + "\x1c" + "r" * 150 + ",{d}\n",
+    "a long quoted cell over two lines": 'rafa,10,USD,card,"' + "r" * 150 + "\n" + "r" * 150 + '",{d}\n',
 }
 
 
@@ -296,16 +304,61 @@ def test_the_fast_preview_reports_every_row_as_the_cell_by_cell_checks_do(app, m
     joined(40, username="rafa")
     text = "member,amount,currency,method,reference,paid_on\n" + body.format(d=utcnow().date().isoformat())
     fast = [(row.number, row.status, row.problem) for row in imports.preview(text)]
-    monkeypatch.setattr(imports, "_file_is_plain", lambda content: False)
+    monkeypatch.setattr(imports, "_file_is_plain", lambda content, lines: False)
     slow = [(row.number, row.status, row.problem) for row in imports.preview(text)]
     assert fast == slow
     assert any(status != "matched" for _number, status, _problem in fast)
 
 
 def test_a_file_with_a_formula_or_a_long_cell_is_not_plain():
-    from app.dues.imports import _file_is_plain
+    from app.dues.imports import _file_is_plain, _simple_lines
 
-    assert _file_is_plain("member,amount\nrafa,10\n")
-    for text in ("member,amount\n=rafa,10\n", 'member,amount\n"@x",10\n', "member,amount\nrafa, -10\n",
-                 "=member,amount\n", "member,amount\r\n+rafa,10\r\n", "member\n" + "x" * 201 + "\n"):
-        assert not _file_is_plain(text), text
+    def plain(text):
+        return _file_is_plain(text, _simple_lines(text))
+
+    assert plain("member,amount\nrafa,10\n") and plain("member,amount,note\r\nrafa,10,paid in cash\r\n")
+    for text in ("member,amount\n=rafa,10\n", 'member,amount\n"@x",10\n', "member,amount\nrafa,-10\n",
+                 "=member,amount\n", "member,amount\r\n+rafa,10\r\n", "member\n" + "x" * 201 + "\n",
+                 "member,amount\nrafa, -10\n", "member,amount\nrafa,10\n\u00a0=x,1\n"):
+        assert not plain(text), text
+
+
+# A simple file (imports._simple_lines) is read with str.split instead of csv.reader and strip(): the same
+# rows, numbered the same, must come out.
+READ_EITHER_WAY = {
+    "line feeds": "Member,Amount,Currency,Method,Reference,Paid_on\nrafa,10,USD,card,a,2026-01-02\n",
+    "CRLF, blank lines, no final break": "member,amount,currency,method,reference,paid_on,note\r\n\r\n"
+                                         "rafa,10,USD,card,a,2026-01-02,\r\n\ntere,5,MXN,cash,b,2026-01-03,x y",
+    "short, long and empty rows": "member,amount,currency,method,reference,paid_on\nrafa,10\n,,,,,\n"
+                                  "rafa,1,USD,card,c,2026-01-01,extra,cells\n",
+    "an unnamed column": "member,,amount,currency,method,reference,paid_on\nrafa,skip,10,USD,card,d,2026-01-01\n",
+    "spaces inside cells": "member,amount,currency,method,reference,paid_on,note\nrafa,10,USD,card,e f,2026-01-01,"
+                           "paid in cash\n",
+}
+
+
+@pytest.mark.parametrize("text", READ_EITHER_WAY.values(), ids=READ_EITHER_WAY.keys())
+def test_a_simple_file_is_read_into_the_same_rows_as_csv_reader_reads_it(text):
+    from app.dues.imports import _parse, _simple_lines
+
+    lines = _simple_lines(text)
+    assert lines is not None
+    assert [(r.number, r.cells) for r in _parse(text, lines)] == [(r.number, r.cells) for r in _parse(text)]
+
+
+NOT_SIMPLE = {
+    "a quote": 'member,amount\n"rafa",10\n', "a tab": "member,amount\nrafa\t,10\n",
+    "a NUL": "member,amount\nra\0fa,10\n", "a form feed": "member,amount\nrafa\f,10\n",
+    "a lone carriage return": "member,amount\nrafa\r,10\n", "a space before a comma": "member,amount\nrafa ,10\n",
+    "a space after a comma": "member,amount\nrafa, 10\n", "a space at a line's start": "member,amount\n rafa,10\n",
+    "a space at the file's end": "member,amount\nrafa,10 ", "a space at the file's start": " member,amount\n",
+    "a space before a line break": "member,amount \nrafa,10\n", "not ASCII": "member,amount\nrafa\u00a0,10\n",
+    "a line over csv's field limit": "member\n" + "x" * (csv.field_size_limit() + 1) + "\n",
+}
+
+
+@pytest.mark.parametrize("text", NOT_SIMPLE.values(), ids=NOT_SIMPLE.keys())
+def test_a_file_csv_reader_could_read_differently_is_not_simple(text):
+    from app.dues.imports import _simple_lines
+
+    assert _simple_lines(text) is None
