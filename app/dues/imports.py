@@ -20,22 +20,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from operator import methodcaller
 
-from sqlalchemy import String, bindparam, func, literal_column, select
-from sqlalchemy import cast as sa_cast
-from sqlalchemy.dialects.postgresql import ARRAY
-
 from app import audit
 from app.dues import followup
 from app.dues.accounts import apply_payment
 from app.extensions import db
 from app.hashing import sha256_hex
-from app.models import Application, ApplicationState, Member, Payment, PaymentImport, utcnow
+from app.models import ApplicationState, Member, Payment, PaymentImport, utcnow
 from app.refusals import Refused
 
 REQUIRED = ("member", "amount", "currency", "method", "reference", "paid_on")
 MAX_ROWS = 20_000
 MAX_CELL = 200
-LOOKUP_BATCH = MAX_ROWS  # keys per query: one parameter holds them all (see _among)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 # What a simple file (see _simple_lines) never holds: a quote, a NUL, or whitespace but " " and line breaks.
 SIMPLE_NEVER = '"\0\t\v\f\x1c\x1d\x1e\x1f'
@@ -196,48 +191,54 @@ def _minor(text: str) -> int | None:
     return minor if 0 < minor <= followup.MAX_MINOR else None
 
 
-def _among(column, keys: list[str]):
-    """`column IN keys` as ONE bound parameter (a JSON array on SQLite, an array on PostgreSQL): compiling
-    thousands of expanded parameters costs more than the query itself."""
-    if db.engine.dialect.name == "postgresql":
-        return column == func.any(sa_cast(bindparam("keys", keys), ARRAY(String)))
-    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam("keys",
-                                                                                          json.dumps(keys)))))
+# The look-ups, as driver SQL with all the keys in ONE bound parameter: a binary text[] on PostgreSQL (%b: no
+# quoting and re-parsing of 10,000 strings), a JSON array on SQLite (json_each, the keys' side first so each
+# key is one index probe). The same queries built with Core cost twice as much (ARRAY's per-item bind
+# processing, a text array, row objects): 10,000 members in 29 ms instead of 14 on PostgreSQL, 14 instead of
+# 6 on SQLite. exec_driver_sql keeps the engine's events and the session's transaction.
+LOOKUPS = {
+    "postgresql": {
+        "uids": "SELECT uid, id FROM member WHERE uid = ANY(%(keys)b)",
+        "emails": "SELECT lower(a.email), m.id FROM application AS a JOIN member AS m ON m.application_id = a.id"
+                  " WHERE lower(a.email) = ANY(%(keys)b) AND a.state = %(approved)s",
+        "payments": "SELECT method, reference FROM payment WHERE method = ANY(%(methods)b)"
+                    " AND reference = ANY(%(keys)b)",
+    },
+    "sqlite": {
+        "uids": "SELECT m.uid, m.id FROM json_each(:keys) AS k CROSS JOIN member AS m ON m.uid = k.value",
+        "emails": "SELECT lower(a.email), m.id FROM application AS a JOIN member AS m ON m.application_id = a.id"
+                  " WHERE lower(a.email) IN (SELECT value FROM json_each(:keys)) AND a.state = :approved",
+        "payments": "SELECT method, reference FROM payment WHERE method IN (SELECT value FROM json_each(:methods))"
+                    " AND reference IN (SELECT value FROM json_each(:keys))",
+    },
+}
 
 
-def _core(statement):
-    # Through the session's connection, not the ORM: ORM row loading is a third of a 10,000-key lookup.
-    return db.session.connection().execute(statement)
+def _lookup(name: str, keys: list[str], **more) -> list[tuple]:
+    dialect = db.engine.dialect.name
+    lists = {"keys": keys, **more}
+    if dialect != "postgresql":
+        lists = {k: json.dumps(v) if isinstance(v, list) else v for k, v in lists.items()}
+    return db.session.connection().exec_driver_sql(LOOKUPS[dialect][name], lists).all()
 
 
 def _members(keys: set[str]) -> dict[str, int]:
     """Member ids by username and by application address, in one query each (ids only: loading 10,000
     model objects would cost more than the whole rest of the preview)."""
-    found: dict[str, int] = {}
-    uids = sorted(k for k in keys if "@" not in k)
-    emails = sorted(k for k in keys if "@" in k)
-    for start in range(0, len(uids), LOOKUP_BATCH):
-        rows = _core(select(Member.uid, Member.id).where(
-            _among(Member.uid, uids[start:start + LOOKUP_BATCH])))
-        found.update((uid, member_id) for uid, member_id in rows)
-    for start in range(0, len(emails), LOOKUP_BATCH):
-        for email, member_id in _core(
-                select(func.lower(Application.email), Member.id).join(Member, Member.application_id == Application.id)
-                .where(_among(func.lower(Application.email), emails[start:start + LOOKUP_BATCH]),
-                       Application.state == ApplicationState.APPROVED)):
-            found.setdefault(email, member_id)
+    uids = [k for k in keys if "@" not in k]  # what the file names a member by: a username or an address
+    emails = [k for k in keys if "@" in k]
+    found: dict[str, int] = dict(_lookup("uids", uids)) if uids else {}
+    for email, member_id in _lookup("emails", emails, approved=ApplicationState.APPROVED.value) if emails else ():
+        found.setdefault(email, member_id)
     return found
 
 
 def _recorded(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The (method, reference) pairs already recorded: looked up by reference, matched on method here."""
-    out: set[tuple[str, str]] = set()
-    references = sorted({reference for _method, reference in pairs})
-    for start in range(0, len(references), LOOKUP_BATCH):
-        chunk = references[start:start + LOOKUP_BATCH]
-        out.update((method, reference) for method, reference in _core(
-            select(Payment.method, Payment.reference).where(_among(Payment.reference, chunk))))
-    return out & pairs
+    """The (method, reference) pairs already recorded: looked up by the few methods and every reference (the
+    unique index on both: one probe per method and reference); the caller matches on the pair."""
+    if not pairs:
+        return set()
+    return set(_lookup("payments", list({r for _m, r in pairs}), methods=list({m for m, _r in pairs})))
 
 
 def preview(content: str) -> list[Row]:

@@ -362,3 +362,23 @@ def test_a_file_csv_reader_could_read_differently_is_not_simple(text):
     from app.dues.imports import _simple_lines
 
     assert _simple_lines(text) is None
+
+
+def test_the_preview_finds_members_and_earlier_payments_by_their_exact_keys(app):
+    from app.dues import imports
+
+    rafa, tere = joined(40, username="rafa", email="Rafa@Example.org"), joined(40, username="tere")
+    today = utcnow().date()
+    db.session.add(Payment(member_id=rafa.id, amount_minor=100, currency="USD", method="card", reference="R-1",
+                           paid_on=today, recorded_by="sue"))
+    db.session.commit()
+    rows = imports.preview("member,amount,currency,method,reference,paid_on\n" + "".join(
+        f"{member},1,USD,{method},{reference},{today}\n" for member, method, reference in [
+            ("rafa", "card", "R-1"),  # recorded already
+            ("RAFA@EXAMPLE.ORG", "transfer", "R-1"),  # the same reference by another method is another payment
+            ("tere", "cash", "T-1"), ("tere", "CASH", "T-1"),  # twice in the file
+            ("tere@example.org", "cash", "T-2"),  # not tere's address
+            ("Tere", "check", "T-3")]))
+    assert [(row.status, row.member_id) for row in rows] == [
+        ("duplicate", rafa.id), ("matched", rafa.id), ("matched", tere.id), ("duplicate", tere.id),
+        ("unmatched", None), ("matched", tere.id)]
