@@ -382,3 +382,19 @@ def test_the_preview_finds_members_and_earlier_payments_by_their_exact_keys(app)
     assert [(row.status, row.member_id) for row in rows] == [
         ("duplicate", rafa.id), ("matched", rafa.id), ("matched", tere.id), ("duplicate", tere.id),
         ("unmatched", None), ("matched", tere.id)]
+
+
+def test_a_file_with_a_nul_is_refused_as_unreadable(app, support, form):
+    joined(40, username="rafa")
+    response = _upload(support, form, HEADER + f"ra\x00fa,25.00,USD,card,n-1,{utcnow().date()},\n")
+    assert response.status_code == 400 and "The file is not a CSV file we can read." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(PaymentImport)) == 0
+
+
+def test_a_reference_longer_than_payments_keep_is_a_row_error_not_a_failed_commit(app):
+    from app.dues import imports
+
+    joined(40, username="rafa")
+    today = utcnow().date()
+    rows = imports.preview(HEADER + f"rafa,1,USD,card,{'r' * 101},{today},\nrafa,1,USD,card,{'r' * 100},{today},\n")
+    assert [(row.status, row.problem) for row in rows] == [("error", "too_long"), ("matched", None)]
