@@ -201,9 +201,10 @@ def _minor(text: str) -> int | None:
 
 # The look-ups, as driver SQL with all the keys in ONE bound parameter: a binary text[] on PostgreSQL (%b: no
 # quoting and re-parsing of 10,000 strings), a JSON array on SQLite (json_each, the keys' side first so each
-# key is one index probe). The same queries built with Core cost twice as much (ARRAY's per-item bind
-# processing, a text array, row objects): 10,000 members in 29 ms instead of 14 on PostgreSQL, 14 instead of
-# 6 on SQLite. exec_driver_sql keeps the engine's events and the session's transaction.
+# key is one index probe: 0.6 ms for 10,000 references where `IN (SELECT ...)` took 7). The same queries
+# built with Core cost twice as much (ARRAY's per-item bind processing, a text array, row objects): 10,000
+# members in 29 ms instead of 14 on PostgreSQL, 14 instead of 6 on SQLite. exec_driver_sql keeps the
+# engine's events and the session's transaction.
 LOOKUPS = {
     "postgresql": {
         "uids": "SELECT uid, id FROM member WHERE uid = ANY(%(keys)b)",
@@ -216,8 +217,8 @@ LOOKUPS = {
         "uids": "SELECT m.uid, m.id FROM json_each(:keys) AS k CROSS JOIN member AS m ON m.uid = k.value",
         "emails": "SELECT lower(a.email), m.id FROM application AS a JOIN member AS m ON m.application_id = a.id"
                   " WHERE lower(a.email) IN (SELECT value FROM json_each(:keys)) AND a.state = :approved",
-        "payments": "SELECT method, reference FROM payment WHERE method IN (SELECT value FROM json_each(:methods))"
-                    " AND reference IN (SELECT value FROM json_each(:keys))",
+        "payments": "SELECT p.method, p.reference FROM json_each(:methods) AS m CROSS JOIN json_each(:keys) AS k"
+                    " CROSS JOIN payment AS p ON p.method = m.value AND p.reference = k.value",
     },
 }
 
