@@ -398,3 +398,17 @@ def test_a_reference_longer_than_payments_keep_is_a_row_error_not_a_failed_commi
     today = utcnow().date()
     rows = imports.preview(HEADER + f"rafa,1,USD,card,{'r' * 101},{today},\nrafa,1,USD,card,{'r' * 100},{today},\n")
     assert [(row.status, row.problem) for row in rows] == [("error", "too_long"), ("matched", None)]
+
+
+@pytest.mark.parametrize("simple", [True, False], ids=["split", "csv.reader"])
+def test_either_reading_refuses_a_row_over_the_limit_blank_lines_counted(simple):
+    from app.dues.imports import MAX_ROWS, ImportError_, _parse, _simple_lines
+
+    def parse(text):
+        return _parse(text, _simple_lines(text) if simple else None)
+
+    header = "member,amount,currency,method,reference,paid_on\n"
+    assert len(parse(header + "\n" * (MAX_ROWS - 1) + "rafa,1,USD,card,a,2026-01-01\n")) == 1
+    with pytest.raises(ImportError_) as refused:
+        parse(header + "\n" * MAX_ROWS + "rafa,1,USD,card,a,2026-01-01\n")
+    assert refused.value.code == "too_many_rows"
