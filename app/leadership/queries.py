@@ -134,6 +134,16 @@ def by_country(filters: Filters) -> dict[str, int]:
     return _grouped("a.country", filters)
 
 
+NO_REGION = "none"
+
+
+@remembered()
+def by_region(filters: Filters) -> dict[str, int]:
+    """Members per ISO 3166-2 region ("MX-OAX"); those who gave none (optional, and not asked before
+    issue 17) in one row of their own, NO_REGION."""
+    return _grouped(f"COALESCE(a.region, '{NO_REGION}')", filters)
+
+
 @remembered()
 def by_language(filters: Filters) -> dict[str, int]:
     return _grouped("a.language", filters)
