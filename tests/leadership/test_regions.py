@@ -82,3 +82,26 @@ def test_the_regions_csv_export_carries_the_same_protected_figures(app, leader):
     assert rows[0] == ["States and regions", "Members"]
     assert sorted(rows[1:]) == [["Mexico — Guerrero", "fewer than 5"], ["Mexico — Oaxaca", "not shown"],
                                 ["Region not given", "10"]]
+
+
+def test_the_region_filter_counts_only_that_region_and_implies_its_country(app, leader):
+    _seed([("MX", "MX-OAX", 11), ("MX", "MX-CHP", 6), ("US", "US-CA", 9)])
+    page = leader.get("/leadership/?region=mx-oax").get_data(as_text=True)
+    assert cells(page, "regions") == {"Mexico — Oaxaca": expected(11)}
+    assert cells(page, "countries") == {"Mexico": expected(11)}
+    assert 'id="country" name="country" value="MX"' in page and 'value="MX-OAX"' in page
+    assert 'regions.csv?country=MX&amp;region=MX-OAX' in page  # the export carries the filter on
+    rows = list(csv.reader(io.StringIO(leader.get("/leadership/regions.csv?region=MX-OAX").get_data(as_text=True)
+                                       .lstrip("\ufeff"))))
+    assert rows[1:] == [["Mexico — Oaxaca", "10"]]
+
+
+@pytest.mark.parametrize("query", ["region=MX-XXX", "region=MX", "region=%3Cscript%3E", "region=" + "A" * 10000,
+                                   "region=US-CA&country=MX", "region=M%C3%89X-OAX", "region=MX-OAX%27--"])
+def test_a_bad_region_filter_is_a_400_that_names_it(app, leader, query):
+    response = leader.get(f"/leadership/?{query}")
+    assert response.status_code == 400 and "“region” is not valid." in response.get_data(as_text=True)
+
+
+def test_a_region_filter_with_a_nul_is_refused_at_the_door(app, leader):
+    assert leader.get("/leadership/?region=MX-O%00").status_code == 400
