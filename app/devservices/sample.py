@@ -43,11 +43,13 @@ def load(count: int, seed: int = 7) -> int:
         since = now - timedelta(days=rng.randint(0, 6 * 365))
         kind = "organisation" if rng.random() < 0.2 else "individual"
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        country = rng.choice(COUNTRIES)
+        organisation = f"Colectivo {rng.choice(LAST)}" if kind == "organisation" else None
+        country = rng.choice(COUNTRIES)  # drawn in the order they always were
         application = Application(
             email=f"{PREFIX}{n}@example.org", email_verified_at=since, kind=kind, full_name=name,
-            organisation_name=f"Colectivo {rng.choice(LAST)}" if kind == "organisation" else None,
-            country=country, region=rng.choice(REGIONS.get(country, [None])),
+            organisation_name=organisation,
+            # The region from its own random sequence, like the motivation below: the other fields stay as they were.
+            country=country, region=random.Random(seed * 104729 + n).choice(REGIONS.get(country, [None])),
             language="es" if rng.random() < 0.6 else "en",
             movements=rng.sample(config["MOVEMENTS"], rng.randint(0, 3)), username=f"{PREFIX}{n}",
             state=ApplicationState.APPROVED, submitted_at=since, decided_at=since, decided_by="sample",
