@@ -25,6 +25,9 @@ from app.models.members import allocate
 
 PREFIX = "ejemplo"
 COUNTRIES = ["MX"] * 8 + ["US"] * 6 + ["GT", "SV", "HN", "CO", "PR", "CA", "AR", "CL"]
+# Where made-up members in Mexico and the United States live (None: they did not say).
+REGIONS = {"MX": ["MX-OAX", "MX-OAX", "MX-CMX", "MX-CMX", "MX-CHP", "MX-JAL", "MX-GRO", None],
+           "US": ["US-CA", "US-CA", "US-TX", "US-NY", "US-IL", "US-AZ", None]}
 FIRST = ["Ana", "Luis", "Rosa", "Juan", "Itzel", "Marcos", "Ximena", "Carlos", "Dolores", "Kenji", "Amara", "Tomás"]
 LAST = ["García", "Hernández", "López", "Martínez", "Smith", "Johnson", "Cruz", "Ramírez", "Nguyen", "Torres"]
 
@@ -40,10 +43,14 @@ def load(count: int, seed: int = 7) -> int:
         since = now - timedelta(days=rng.randint(0, 6 * 365))
         kind = "organisation" if rng.random() < 0.2 else "individual"
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        organisation = f"Colectivo {rng.choice(LAST)}" if kind == "organisation" else None
+        country = rng.choice(COUNTRIES)  # drawn in the order they always were
         application = Application(
             email=f"{PREFIX}{n}@example.org", email_verified_at=since, kind=kind, full_name=name,
-            organisation_name=f"Colectivo {rng.choice(LAST)}" if kind == "organisation" else None,
-            country=rng.choice(COUNTRIES), language="es" if rng.random() < 0.6 else "en",
+            organisation_name=organisation,
+            # The region from its own random sequence, like the motivation below: the other fields stay as they were.
+            country=country, region=random.Random(seed * 104729 + n).choice(REGIONS.get(country, [None])),
+            language="es" if rng.random() < 0.6 else "en",
             movements=rng.sample(config["MOVEMENTS"], rng.randint(0, 3)), username=f"{PREFIX}{n}",
             state=ApplicationState.APPROVED, submitted_at=since, decided_at=since, decided_by="sample",
             created_at=since, updated_at=since)

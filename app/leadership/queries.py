@@ -1,6 +1,6 @@
 """The membership in aggregate, counted by the database (GROUP BY), never row by row in Python.
 
-The population is every member who has not left, optionally filtered by country, language, kind and the
+The population is every member who has not left, optionally filtered by country, region, language, kind and the
 months they joined in (whole months only: a range that ends on a chosen day would let two ranges a day
 apart be subtracted to single out the people who joined that day).
 A member's current commitments are their latest member_commitment row, or what they stated when they
@@ -25,6 +25,7 @@ from app.models.base import UTCDateTime
 @dataclass(frozen=True)
 class Filters:
     country: str | None = None
+    region: str | None = None  # an ISO 3166-2 code of `country` ("MX-OAX")
     language: str | None = None
     kind: str | None = None
     joined_from: date | None = None  # the first day of the first month counted
@@ -32,7 +33,7 @@ class Filters:
 
     def args(self) -> dict[str, str]:
         """The filters as the query string writes them (links to the CSV exports carry them on)."""
-        out = {k: v for k, v in (("country", self.country), ("language", self.language), ("kind", self.kind)) if v}
+        out = self.columns()
         if self.joined_from:
             out["from"] = self.joined_from.strftime("%Y-%m")
         if self.joined_until:
@@ -41,7 +42,8 @@ class Filters:
 
     def columns(self) -> dict[str, str]:
         """The application columns filtered on, by name."""
-        return {k: v for k, v in (("country", self.country), ("language", self.language), ("kind", self.kind)) if v}
+        return {k: v for k, v in (("country", self.country), ("region", self.region), ("language", self.language),
+                                  ("kind", self.kind)) if v}
 
     def window(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) of the months joined in, as instants; None where the range is open."""
@@ -132,6 +134,16 @@ def total(filters: Filters) -> int:
 @remembered()
 def by_country(filters: Filters) -> dict[str, int]:
     return _grouped("a.country", filters)
+
+
+NO_REGION = "none"
+
+
+@remembered()
+def by_region(filters: Filters) -> dict[str, int]:
+    """Members per ISO 3166-2 region ("MX-OAX"); those who gave none (optional, and not asked before
+    issue 17) in one row of their own, NO_REGION."""
+    return _grouped(f"COALESCE(a.region, '{NO_REGION}')", filters)
 
 
 @remembered()

@@ -15,7 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import labels
+from app import labels, regions
 from app.i18n import LANGUAGES, current_language
 from app.leadership import queries
 from app.leadership.suppression import Cell, protect, protect_rows, rounded, threshold
@@ -33,6 +33,13 @@ AGES = {"under-1": _l("Less than a year"), "1-2": _l("1 to 2 years"), "2-5": _l(
 
 def _country(code: str) -> str:
     return Locale.parse(current_language()).territories.get(code, code)
+
+
+def _region(code: str) -> str:
+    """"Mexico — Oaxaca"; the members who gave no region in one row."""
+    if code == queries.NO_REGION:
+        return _("Region not given")
+    return f"{_country(code[:2])} — {regions.name(code)}"
 
 
 def _language(code: str) -> str:
@@ -71,6 +78,7 @@ TABLES = [
     Table("came-from", _l("How they heard about the cooperative"), queries.by_came_from, _came_from,
           partition=True),
     Table("countries", _l("Countries"), queries.by_country, _country, partition=True),
+    Table("regions", _l("States and regions"), queries.by_region, _region, partition=True),
     Table("languages", _l("Language they joined in"), queries.by_language, _language, partition=True),
     Table("kinds", _l("Individuals and organisations"), queries.by_kind, lambda k: KINDS.get(k, k), partition=True,
           order=tuple(KINDS)),

@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit, params
+from app import audit, params, regions
 from app.auth.access import Role, role_required
 from app.extensions import db
 from app.i18n import LANGUAGES
@@ -27,13 +27,19 @@ def _filters() -> queries.Filters:
     country = (args.get("country") or "").strip().upper() or None
     if country and not COUNTRY.fullmatch(country):
         raise params.BadParameter("invalid", "country")
+    region = (args.get("region") or "").strip().upper() or None
+    if region:
+        # A known region's code, of the country chosen if one is (which it then implies).
+        if not regions.CODE.fullmatch(region) or not regions.is_region_of(region, country or region[:2]):
+            raise params.BadParameter("invalid", "region")
+        country = region[:2]
     language = params.choice((args.get("language") or "").strip(), "language", LANGUAGES)
     kind = params.choice((args.get("kind") or "").strip(), "kind", tables.KINDS)
     joined_from = params.month((args.get("from") or "").strip(), "from")
     joined_until = params.month((args.get("until") or "").strip(), "until")
     if joined_from and joined_until and joined_until < joined_from:
         raise params.BadParameter("bad_range", "until")
-    return queries.Filters(country=country, language=language, kind=kind, joined_from=joined_from,
+    return queries.Filters(country=country, region=region, language=language, kind=kind, joined_from=joined_from,
                            joined_until=joined_until)
 
 

@@ -58,6 +58,8 @@ class Application(Timestamped, Base):
     contact_person: Mapped[str | None] = mapped_column(String(200))
     organisation_size: Mapped[str | None] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
+    # ISO 3166-2 code of a region of `country` ("MX-OAX"), if the applicant gave one (app/regions.py).
+    region: Mapped[str | None] = mapped_column(String(6))
     language: Mapped[str] = mapped_column(String(5), default="en")
     movements: Mapped[list] = mapped_column(JSON, default=list)
     movements_other: Mapped[str | None] = mapped_column(String(500))

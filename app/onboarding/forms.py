@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app import regions
 from app.fields import MultiCheckboxField, WholeNumberField, plain_text, single_line
 from app.i18n import current_language
 from app.onboarding import labels, validation
@@ -54,6 +55,47 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def country_name(code: str | None) -> str:
+    return Locale.parse(current_language()).territories.get(code or "", code or "")
+
+
+class RegionField(StringField):
+    """A region typed as text (name or code), kept as its ISO 3166-2 code once the form is valid: the box
+    shows what the person typed when the form comes back with an error, and the saved region's name in
+    the page's language otherwise."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return regions.name(self.data) if self.data else ""
+
+
+REGION_ERRORS = {
+    "unknown": _l("Enter a state or region of %(country)s by its name or code, or leave it empty"),
+    "other_country": _l("%(region)s is in %(other)s, not in %(country)s. Check the country or the region"),
+}
+
+
+def check_region(form) -> bool:
+    """The typed region must be one of the chosen country's: on success the field holds its code (or None)."""
+    field = form.region
+    typed = (field.data or "").strip()
+    if not typed:
+        field.data = None
+        return True
+    if field.errors or form.country.errors or not form.country.data:
+        return False  # too long, a control character, or no country to look in: that message says it
+    try:
+        field.data = regions.find(form.country.data, typed)
+    except regions.RegionRefused as refused:
+        other = refused.info.get("region", "")
+        field.errors = [*field.errors, str(REGION_ERRORS[refused.code]) % {
+            "country": country_name(form.country.data), "region": regions.name(other),
+            "other": country_name(other[:2])}]
+        return False
+    return True
+
+
 class StartForm(FlaskForm):
     # Stripped first: an address pasted from an email often brings a space along.
     email = StringField(_l("Email address"), filters=[_strip], validators=[
@@ -73,6 +115,9 @@ class StartForm(FlaskForm):
     organisation_size = SelectField(_l("How many people are in the organisation?"), validators=[Optional()],
                                     choices=[("", _l("Choose a size"))] + list(labels.SIZES.items()))
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose your country"))])
+    region = RegionField(_l("State or region"), filters=[_strip], validators=[
+        Optional(), Length(max=regions.MAX_TYPED, message=_l("Use at most 100 characters")), _single_line],
+        render_kw={"list": "region-options"})
     language = RadioField(_l("Which language should we write to you in?"),
                           choices=[("en", "English"), ("es", "Español")],
                           validators=[InputRequired(_l("Choose a language"))])
@@ -94,7 +139,14 @@ class StartForm(FlaskForm):
         if self.kind.data == "organisation" and not (self.organisation_name.data or "").strip():
             self.organisation_name.errors = [*self.organisation_name.errors, _l("Enter the organisation's name")]
             ok = False
-        return ok
+        return check_region(self) and ok
+
+    def region_options(self) -> tuple[regions.Region, ...]:
+        """What the region box suggests (a datalist, no script): the chosen country's regions, or before a
+        country is chosen Mexico's and the United States'."""
+        if self.country.data:
+            return regions.of_country(self.country.data)
+        return regions.of_country("MX") + regions.of_country("US")
 
 
 class LinkRequestForm(FlaskForm):

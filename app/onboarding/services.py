@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, documents, mail
+from app import audit, documents, mail, regions
 from app.database import unicode_lower
 from app.extensions import db
 from app.models import (
@@ -44,7 +44,7 @@ def _save_progress(application: Application, **sections_done) -> None:
 
 
 def start(*, email: str, full_name: str, kind: str, organisation_name: str | None, contact_person: str | None,
-          organisation_size: str | None, country: str, language: str) -> Application | None:
+          organisation_size: str | None, country: str, language: str, region: str | None = None) -> Application | None:
     """Open a draft application and email a link that verifies the address and resumes the draft.
 
     When the address already has a draft, no second one is opened: the person gets fresh links to their
@@ -56,7 +56,7 @@ def start(*, email: str, full_name: str, kind: str, organisation_name: str | Non
     application = Application(state=ApplicationState.DRAFT, progress={"about": True})
     _apply_about(application, email=email, full_name=full_name, kind=kind, organisation_name=organisation_name,
                  contact_person=contact_person, organisation_size=organisation_size, country=country,
-                 language=language)
+                 language=language, region=region)
     tokens.issue(application)
     tokens.issue_verification(application)
     db.session.add(application)
@@ -81,7 +81,7 @@ def _started_again(email: str) -> None:
 
 def _apply_about(application: Application, *, email: str, full_name: str, kind: str,
                  organisation_name: str | None, contact_person: str | None, organisation_size: str | None,
-                 country: str, language: str) -> None:
+                 country: str, language: str, region: str | None = None) -> None:
     application.email = email.strip()
     application.full_name = full_name.strip()
     application.kind = kind
@@ -90,6 +90,10 @@ def _apply_about(application: Application, *, email: str, full_name: str, kind: 
     application.contact_person = (contact_person or "").strip() or None if organisation else None
     application.organisation_size = organisation_size or None if organisation else None
     application.country = country
+    # The form found the code among the country's regions (app/regions.find): anything else is a bug here.
+    if region and not regions.is_region_of(region, country):
+        raise ValueError(f"{region!r} is not a region of {country!r}")
+    application.region = region or None
     application.language = language
 
 

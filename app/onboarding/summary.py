@@ -9,6 +9,7 @@ from babel import Locale
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import regions
 from app.i18n import current_language
 from app.models import Application
 from app.onboarding import labels
@@ -131,6 +132,7 @@ def rows(application: Application) -> list[tuple[str, object, str]]:
                   (_("Size"), str(labels.SIZES.get(application.organisation_size or "", "")), "about")]
     about += [(_("Country"), Locale.parse(current_language()).territories.get(application.country, application.country),
                "about"),
+              (_("State or region"), regions.name(application.region) or _("Not given"), "about"),
               (_("Language"), {"en": "English", "es": "Español"}.get(application.language, ""), "about")]
     documents = [(str(labels.SECTIONS[k]), _("Accepted"), k) for k in ("unity", "agreement", "intentionality")]
     c = application.commitment

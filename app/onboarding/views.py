@@ -37,7 +37,7 @@ ERRORS = {
 }
 
 ABOUT_FIELDS = ("email", "full_name", "kind", "organisation_name", "contact_person", "organisation_size",
-                "country", "language")
+                "country", "region", "language")
 
 
 def _form_clock() -> URLSafeTimedSerializer:

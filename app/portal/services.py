@@ -153,7 +153,7 @@ def data_export(member: Member) -> dict:
             "kind": application.kind, "full_name": application.full_name,
             "organisation_name": application.organisation_name, "contact_person": application.contact_person,
             "organisation_size": application.organisation_size, "email": application.email,
-            "country": application.country, "language": application.language,
+            "country": application.country, "region": application.region, "language": application.language,
             "movements": list(application.movements or []), "movements_other": application.movements_other,
             "submitted_at": _iso(application.submitted_at), "decided_at": _iso(application.decided_at),
             # What support wrote to them as applicant (they read it on their status page and by email).
