@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app import documents
+from app import documents, regions
 from app.auth.access import Role, role_required
 from app.extensions import db
 from app.members import services as member_services
@@ -67,7 +67,7 @@ def _detail_page(application_id: int, failed=None, **forms):
         context["form"] = failed  # the layout titles the page "Error: …"
         status = 200  # as the other forms of the site: the page again, with the errors
     return render_template("review/detail.html", application=application, history=queries.history(application_id),
-                           member=_member_of(application_id), welcome=welcome, summary=summary,
+                           member=_member_of(application_id), welcome=welcome, summary=summary, regions=regions,
                            conversation_required=welcome.required_for(application),
                            undo_until=undo_until, now=utcnow(), labels=labels,
                            warning_days=int(current_app.config["REVIEW_AGE_WARNING_DAYS"]), **context), status

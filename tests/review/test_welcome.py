@@ -343,3 +343,9 @@ def test_the_welcome_email_points_to_the_working_groups_chosen_and_the_education
     body = letter.get_body(("plain",)).get_content()
     assert "- Apoyo a integrantes" in body  # "support", the working group the factory chose
     assert "La tecnología como terreno de lucha: https://alta.coop/aprender/tecnologia-y-movimientos" in body
+
+
+def test_the_reviewer_sees_the_region_by_its_name(app, reviewer):
+    application, _ = make_application(kind="individual", region="MX-OAX")
+    db.session.commit()
+    assert 'id="region">Oaxaca (MX-OAX)' in reviewer.get(f"/review/{application.id}").get_data(as_text=True)
