@@ -116,11 +116,13 @@ def run() -> list[Result]:
     results = []
     for name, goal, p in (("leadership view", 3.0, view["view"]), ("leadership view filtered", 3.0,
                                                                     view["view filtered"]),
-                          ("leadership view counted on every request (no cache)", 3.0, uncached["view"]),
+                          # What the kept counts save, for reference: no goal (the goal is the view's).
+                          ("leadership view counted on every request (no cache)", None, uncached["view"]),
                           ("community search by a rare movement", 1.5, search["search"]),
                           ("community browse", 1.5, search["browse"])):
         ratio = p["large"] / p["small"]
-        results.append(Result(f"{name} p95 at {LARGE:,} vs {SMALL:,} ({DATABASE})", ratio, f"<= {goal}x",
-                              ratio <= goal, f"p95 {p['large'] * 1000:.1f} ms vs {p['small'] * 1000:.1f} ms "
+        results.append(Result(f"{name} p95 at {LARGE:,} vs {SMALL:,} ({DATABASE})", ratio,
+                              f"<= {goal}x" if goal else "(reference)", goal is None or ratio <= goal,
+                              f"p95 {p['large'] * 1000:.1f} ms vs {p['small'] * 1000:.1f} ms "
                               f"(seeded the large database in {seconds['large']:.1f} s)"))
     return results
