@@ -78,6 +78,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    # Flask-Limiter merges each app's RATELIMIT_STORAGE_OPTIONS into the one Limiter's own dict: an app made
+    # after one on a Sentinel URL would pass Sentinel options to a plain Redis (rate limits then silently
+    # off). Each app starts from its own options only.
+    limiter._storage_options = {}  # noqa: SLF001 - no public way to reset them
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -45,3 +45,16 @@ def test_a_client_through_sentinel_carries_on_after_the_primary_dies(sentinel):
     assert sentinel.wait_failover(old) == sentinel.replica.port
     assert client.info("replication")["role"] == "master"
     assert client.connection_pool.get_master_address()[1] == sentinel.replica.port
+
+
+def test_an_app_made_after_one_on_sentinel_keeps_its_own_rate_limit_options(app_settings):
+    # Flask-Limiter merges every app's storage options into one dict: the Sentinel app's options reached the
+    # next app's plain Redis and every rate limit was silently off (seen in the full suite's order).
+    from app import create_app
+    from app.extensions import limiter
+
+    create_app({**app_settings, "REDIS_URL": "redis+sentinel://127.0.0.1:1/alta/0"})
+    plain = create_app(dict(app_settings))
+    with plain.app_context():
+        assert "use_replicas" not in limiter._storage_options  # noqa: SLF001
+        assert limiter.storage.check()  # the plain Redis answers with the options it was given
