@@ -125,3 +125,15 @@ def wait_for(predicate, seconds: float = 20.0, step: float = 0.1, what: str | No
     if not value and what:
         raise AssertionError(f"timed out waiting for {what}")
     return value
+
+
+def members_in_directory(services) -> list[str]:
+    """The DNs of every member entry in the test slapd, read as its administrator."""
+    from ldap3 import LEVEL, Connection
+
+    conn = Connection(services.slapd.url, services.slapd.admin_dn, services.slapd.admin_password, auto_bind=True)
+    try:
+        conn.search(f"ou=members,{services.slapd.base_dn}", "(objectClass=*)", LEVEL, attributes=[])
+        return [e.entry_dn for e in conn.entries]
+    finally:
+        conn.unbind()

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from ldap3 import LEVEL, Connection
 from sqlalchemy import func, select
 
 from app import directory
@@ -25,7 +24,7 @@ from app.provisioning.extravars import item_vars
 from tests.auth.conftest import sign_in
 from tests.members.playbooks import drush_calls, run_playbook
 from tests.onboarding.conftest import DOCUMENTS, Wizard, latest_application
-from tests.support import wait_for
+from tests.support import members_in_directory, wait_for
 
 MARKERS = (Path("/tmp/alta-journey-pwned"), Path("/tmp/alta-journey-pwned2"))  # noqa: S108 - what an attack would touch
 FULL_NAME = "Zoë Ñúñez *)(uid=*) cn=x,dc=evil {{ lookup('pipe','touch /tmp/alta-journey-pwned') }}"
@@ -58,15 +57,6 @@ def _link(mailbox, address: str, path: str, seconds: float = 30) -> str:
                 return match.group(1)
         return None
     return wait_for(find, seconds, what=f"an email to {address} with a {path} link", fresh_session=True)
-
-
-def _members_in_directory(services) -> list[str]:
-    conn = Connection(services.slapd.url, services.slapd.admin_dn, services.slapd.admin_password, auto_bind=True)
-    try:
-        conn.search(f"ou=members,{services.slapd.base_dn}", "(objectClass=*)", LEVEL, attributes=[])
-        return [e.entry_dn for e in conn.entries]
-    finally:
-        conn.unbind()
 
 
 def _reviewer(app, staff, form):
@@ -143,7 +133,7 @@ def test_applicant_to_member_with_working_accounts_through_the_real_pages(
     assert int(entry["uidNumber"][0]) == member.uid_number >= 10000
     assert entry["gidNumber"] == [str(member.uid_number)] and entry["mail"] == [email]
     assert entry["cn"] == [ORGANISATION] and entry["sn"] == [FULL_NAME] and entry["o"] == [ORGANISATION]
-    assert _members_in_directory(clean_state) == [d.member_dn("zoecoop")]
+    assert members_in_directory(clean_state) == [d.member_dn("zoecoop")]
 
     # The sandbox: web root and Maildir owned by the member, the display name verbatim, nginx accepts it all.
     sandbox = Path(app.config["SANDBOX"])
@@ -203,7 +193,7 @@ def test_rejection_through_the_review_page_leaves_no_member_job_or_entry(
     assert db.session.scalar(select(func.count()).select_from(ProvisioningJob)) == 0
     requests = list(db.session.scalars(select(ServiceRequest)))
     assert requests and {r.state for r in requests} == {"requested"} and {r.member_id for r in requests} == {None}
-    assert _members_in_directory(clean_state) == []
+    assert members_in_directory(clean_state) == []
     page = app.test_client().get(status_path).get_data(as_text=True)
     assert 'id="decision-reason"' in page
     assert "Tu dominio no parece ser tuyo *)(uid=*) &lt;b&gt;{{ 7*7 }}&lt;/b&gt;" in page

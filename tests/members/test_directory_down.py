@@ -11,7 +11,6 @@ import time
 from datetime import UTC
 
 import pytest
-from ldap3 import LEVEL, Connection
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -20,6 +19,7 @@ from app.provisioning import sweeper
 from app.provisioning.finish import WAIT_EVENT
 from tests.auth.conftest import sign_in as staff_sign_in
 from tests.factories import make_application
+from tests.support import members_in_directory
 
 ROSA_PASSWORD = "Rosa-directory-down-1"
 
@@ -62,15 +62,6 @@ def test_member_sign_in_with_the_directory_down_says_so_in_the_persons_language(
     assert response.status_code == 200 and words in _page(response) and f'lang="{language}"' in _page(response)
     slapd.start()
     assert form.post(client, "/me/sign-in", {"identity": "rosa", "password": PASSWORD}).status_code == 303
-
-
-def _members_in_directory(services) -> list[str]:
-    conn = Connection(services.slapd.url, services.slapd.admin_dn, services.slapd.admin_password, auto_bind=True)
-    try:
-        conn.search(f"ou=members,{services.slapd.base_dn}", "(objectClass=*)", LEVEL, attributes=[])
-        return [e.entry_dn for e in conn.entries]
-    finally:
-        conn.unbind()
 
 
 def _activation_letters(mailbox, address: str) -> list:
@@ -149,7 +140,7 @@ def test_approval_with_the_directory_down_commits_and_its_job_waits_then_provisi
     assert job.state == JobState.SUCCESSFUL and job.error is None and job.not_before is None
     assert db.session.scalar(select(func.count()).select_from(ProvisioningJob)) == 1  # the same job, no new attempt
     assert db.session.scalars(select(ServiceRequest.state)).all() == ["active"]
-    assert _members_in_directory(clean_state) == [f"uid={member.uid},ou=members,{clean_state.slapd.base_dn}"]
+    assert members_in_directory(clean_state) == [f"uid={member.uid},ou=members,{clean_state.slapd.base_dn}"]
     assert len(_activation_letters(mailbox, "lucia@example.org")) == 1
 
     sweeper.sweep()  # nothing more to do: no second run, no second email
@@ -187,7 +178,7 @@ def test_a_member_without_services_approved_with_the_directory_down_gets_their_e
     drain()
     db.session.rollback()
     assert db.session.get(Outbox, row.id).dispatched_at is not None
-    assert _members_in_directory(clean_state) == [f"uid={member.uid},ou=members,{clean_state.slapd.base_dn}"]
+    assert members_in_directory(clean_state) == [f"uid={member.uid},ou=members,{clean_state.slapd.base_dn}"]
     assert len(_activation_letters(mailbox, "tomas@example.org")) == 1
     assert sweeper.sweep(outbox_age_seconds=0).dispatched == 0
     drain()
