@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import audit, mail
 from app.extensions import db
 from app.models import CommunityProfile, ContactMessage, Member, MemberState, utcnow
+from app.models.base import json_list_has
 from app.refusals import Refused
 
 PAGE = 20
@@ -59,24 +60,18 @@ def _visible():
 def browse(viewer: Member, search: Search) -> tuple[list[CommunityProfile], int | None]:
     """A page of visible profiles matching every filter, with the cursor of the next page (or None).
 
-    List filters are matched in Python on a bounded page: JSON containment differs between SQLite and
-    PostgreSQL, and opted-in profiles are a few hundred, not the whole membership.
+    Every filter is SQL (the list ones through json_list_has), so a rare movement among 100,000 profiles is
+    one query reading the rows the index walks, not thousands of rows decoded in Python.
     """
     query = _visible().where(CommunityProfile.id > search.after).order_by(CommunityProfile.id)
     if search.region:
         query = query.where(func.lower(CommunityProfile.region) == search.region.strip().lower())
-    found: list[CommunityProfile] = []
-    cursor = search.after
-    while len(found) < PAGE + 1:
-        batch = list(db.session.scalars(query.where(CommunityProfile.id > cursor).limit(200)))
-        if not batch:
-            break
-        for profile in batch:
-            if ((not search.movement or search.movement in (profile.movements or []))
-                    and (not search.working_group or search.working_group in (profile.working_groups or []))
-                    and (not search.language or search.language in (profile.languages or []))):
-                found.append(profile)
-        cursor = batch[-1].id
+    for column, value in ((CommunityProfile.movements, search.movement),
+                          (CommunityProfile.working_groups, search.working_group),
+                          (CommunityProfile.languages, search.language)):
+        if value:
+            query = query.where(json_list_has(column, value))
+    found = list(db.session.scalars(query.limit(PAGE + 1)))
     more = len(found) > PAGE
     page = found[:PAGE]
     return page, (page[-1].id if more else None)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import DateTime, MetaData, String, exists
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -59,6 +61,30 @@ class StateColumn(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else self.enum(value)
+
+
+class json_elements(GenericFunction):  # noqa: N801 (named like the SQL functions it stands for)
+    """The elements of a JSON list column as rows of text (`value`): json_each on SQLite,
+    json_array_elements_text on PostgreSQL (its output column is also named value)."""
+
+    inherit_cache = True
+
+
+@compiles(json_elements)
+def _json_each(element, compiler, **kw):
+    return f"json_each({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_elements, "postgresql")
+def _json_array_elements_text(element, compiler, **kw):
+    return f"json_array_elements_text({compiler.process(element.clauses, **kw)})"
+
+
+def json_list_has(column, value):
+    """True where the JSON list in `column` holds `value`, evaluated by the database on either engine (so a
+    filter on a list column is one indexed scan in SQL, not rows decoded and tested in Python)."""
+    item = json_elements(column).table_valued("value")
+    return exists().select_from(item).where(item.c.value == value)
 
 
 class Base(DeclarativeBase):

@@ -192,3 +192,36 @@ def test_nul_and_control_characters_in_text_areas_are_a_field_error_not_a_500(ap
     profile = db.session.scalar(select(CommunityProfile).where(CommunityProfile.member_id == ana_member.id))
     assert form.post(beto, f"/community/members/{profile.id}/write", {"body": "hola\x00"}).status_code == 400
     assert form.post(ana, "/me/leave", {"reason": "me voy\x00", "confirm": "y"}).status_code == 400
+
+
+def test_a_filtered_search_pages_through_every_match_once_and_only_matches(app):
+    """The filters are SQL on the JSON lists: paging by cursor through a movement, and a movement with a
+    language, gives exactly the profiles a plain Python reading of the same rows gives, in id order, none
+    twice, no hidden profile, none that only has a value that contains the one asked for."""
+    from app.community import services
+    from tests.members.factories import make_member
+
+    movements = (["housing"], ["labour"], ["housing", "climate"], ["climate"], [])
+    for n in range(80):
+        db.session.add(CommunityProfile(member=make_member(username=f"pagina{n}"), visible=n % 7 != 3,
+                                        display_name=f"Página {n}", movements=movements[n % 5],
+                                        languages=["es"] if n % 2 else ["en", "es"], working_groups=[]))
+    db.session.commit()
+    profiles = db.session.scalars(select(CommunityProfile).order_by(CommunityProfile.id)).all()
+    viewer = profiles[0].member
+
+    def walk(search):
+        seen, after = [], 0
+        while True:
+            page, after = services.browse(viewer, services.Search(after=after, **search))
+            assert len(page) <= services.PAGE
+            seen += [p.id for p in page]
+            if after is None:
+                return seen
+
+    housing = [p.id for p in profiles if p.visible and "housing" in p.movements]
+    assert len(housing) > services.PAGE  # more than one page
+    assert walk({"movement": "housing"}) == housing
+    assert walk({"movement": "climate", "language": "en"}) == [
+        p.id for p in profiles if p.visible and "climate" in p.movements and "en" in p.languages]
+    assert walk({"movement": "hous"}) == [] and walk({"language": "e"}) == []
