@@ -30,6 +30,16 @@ class RegionRefused(Refused):
     `other_country` (it names a region of another country: details hold its code)."""
 
 
+# What people write that is neither the ISO name nor its code: the names organisers use every day. Only
+# looked up for the region's own country ("DF" in Mexico; nowhere else). Short forms of long names
+# ("Veracruz") need no entry: a unique start of a name is taken already.
+ALIASES = {
+    "MX-CMX": ("CDMX", "DF", "Distrito Federal", "Ciudad de México CDMX", "Mexico City"),
+    "MX-MEX": ("Estado de México", "Edomex", "Edo. Méx.", "Edo Mex", "State of Mexico"),
+    "US-DC": ("Washington DC", "Washington D.C.", "D.C."),
+}
+
+
 @dataclass(frozen=True)
 class Region:
     code: str  # "MX-OAX"
@@ -75,11 +85,11 @@ def name(code: str | None, language: str | None = None) -> str:
 @lru_cache(maxsize=256)
 def _keys(country: str) -> dict[str, frozenset[str]]:
     """Every way to write a region of the country, folded → the codes it may mean: the code ("MX-OAX"),
-    the code without its country ("OAX"), and the name in each of our languages."""
+    the code without its country ("OAX"), the name in each of our languages, and its ALIASES."""
     keys: dict[str, set[str]] = {}
     for language in LANGUAGES:
         for region in _of_country(country, language):
-            for key in (region.code, region.code.split("-", 1)[1], region.name):
+            for key in (region.code, region.code.split("-", 1)[1], region.name, *ALIASES.get(region.code, ())):
                 keys.setdefault(_fold(key), set()).add(region.code)
     return {key: frozenset(codes) for key, codes in keys.items()}
 

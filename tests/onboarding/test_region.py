@@ -24,6 +24,9 @@ def _body(response) -> str:
     ("MX", "Oaxaca", "MX-OAX"), ("MX", "  oaxaca ", "MX-OAX"), ("MX", "mx-oax", "MX-OAX"), ("MX", "OAX", "MX-OAX"),
     ("MX", "Michoacan", "MX-MIC"), ("MX", "Ciudad de Mexico", "MX-CMX"), ("US", "Nueva York", "US-NY"),
     ("US", "new york", "US-NY"), ("US", "US-CA", "US-CA"),
+    # What organisers write every day, beside the ISO names (regions.ALIASES).
+    ("MX", "CDMX", "MX-CMX"), ("MX", "df", "MX-CMX"), ("MX", "Estado de México", "MX-MEX"), ("MX", "edomex", "MX-MEX"),
+    ("MX", "Edo. Méx.", "MX-MEX"), ("US", "Washington DC", "US-DC"),
 ])
 def test_a_region_typed_by_name_or_code_is_kept_as_its_iso_code(wizard, country, typed, code):
     assert wizard.start(country=country, region=typed).status_code == 303
